@@ -1,0 +1,182 @@
+"""Normalisation of Arabic text *for matching only*, with every position mapped back to the raw text.
+
+Display always uses the raw text; the normalised text exists so that patterns match spelling
+variants. :func:`normalize` returns a :class:`NormalizedText` whose ``offsets`` array gives, for each
+normalised character, the index of the raw character it came from, so a match in the normalised
+text can be reported as a raw span (:meth:`NormalizedText.raw_span`).
+
+What changes (character classes come from :mod:`pyarabic.araby`, so they agree with pyarabic):
+
+* diacritics (harakat, tanwin, shadda, sukun, dagger alef) and tatweel are removed;
+* alef variants (أ إ آ ٱ) become ا; hamza on waw/ya (ؤ ئ) become و/ي;
+* alef maqsura ى becomes ي and teh marbuta ة becomes ه;
+* Persian kaf/yeh (ک ی) become Arabic ك/ي; Arabic-Indic digits become ASCII digits;
+* Latin letters are lower-cased (``S-400`` and ``s-400`` match alike);
+* glued words listed in a repair table (``موسكووطهران`` → ``موسكو وطهران``) get the missing space.
+
+Deletions and 1:1 replacements are done with ``str.translate`` and NumPy so a whole archive is
+normalised at C speed; only the few glued words are handled one by one.
+"""
+
+from __future__ import annotations
+
+import csv
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+from pyarabic import araby
+
+__all__ = [
+    "GlueRepair",
+    "NormalizedText",
+    "load_glue_repairs",
+    "normalize",
+    "normalize_word",
+]
+
+# --- character tables (from pyarabic, so the rules agree with a well-kept library) -------------
+_DELETE = set(araby.TASHKEEL) | {araby.TATWEEL, araby.SMALL_ALEF, "\u0670"}
+# Quranic annotation marks and the rarely seen extended Arabic combining marks.
+_DELETE |= {chr(c) for c in range(0x0610, 0x061B)} | {chr(c) for c in range(0x06D6, 0x06EE)}
+_DELETE |= {"\u200c", "\u200d", "\u200e", "\u200f", "\u061c", "\ufeff"}  # joiners and bidi marks
+
+_REPLACE: dict[str, str] = {}
+for _alef in (araby.ALEF_HAMZA_ABOVE, araby.ALEF_HAMZA_BELOW, araby.ALEF_MADDA, araby.ALEF_WASLA):
+    _REPLACE[_alef] = araby.ALEF
+_REPLACE[araby.WAW_HAMZA] = araby.WAW
+_REPLACE[araby.YEH_HAMZA] = araby.YEH
+_REPLACE[araby.ALEF_MAKSURA] = araby.YEH
+_REPLACE[araby.TEH_MARBUTA] = araby.HEH
+_REPLACE["\u06a9"] = araby.KAF  # Persian keheh
+_REPLACE["\u06cc"] = araby.YEH  # Farsi yeh
+for _i, _d in enumerate("٠١٢٣٤٥٦٧٨٩"):
+    _REPLACE[_d] = str(_i)
+for _i, _d in enumerate("۰۱۲۳۴۵۶۷۸۹"):
+    _REPLACE[_d] = str(_i)
+
+_DELETE_RE = re.compile("[" + "".join(re.escape(c) for c in sorted(_DELETE)) + "]")
+_TABLE = str.maketrans({**_REPLACE, **{c: None for c in _DELETE}})
+_ARABIC_LETTER = r"\u0621-\u064A\u0671-\u06D3"
+
+
+@dataclass(frozen=True)
+class GlueRepair:
+    """One glued-word repair: ``glued`` (as written in the texts) becomes ``repaired``."""
+
+    glued: str
+    repaired: str
+    note: str = ""
+
+
+@dataclass(frozen=True)
+class NormalizedText:
+    """Normalised text plus, for each of its characters, the raw index it came from.
+
+    ``offsets[i]`` is the raw index of ``text[i]``. A space inserted by a glue repair maps to the
+    raw index of the character that follows it, so spans never point outside the raw word.
+    """
+
+    text: str
+    offsets: np.ndarray
+    raw_length: int
+    repairs: tuple[tuple[int, str], ...] = field(default=())  # (raw start, glued word) applied
+
+    def raw_span(self, start: int, end: int) -> tuple[int, int]:
+        """Raw ``(start, end)`` covering normalised ``text[start:end]`` (end exclusive)."""
+        if not 0 <= start < end <= len(self.text):
+            raise ValueError(f"span ({start}, {end}) is outside the normalised text of {len(self.text)} chars")
+        return int(self.offsets[start]), int(self.offsets[end - 1]) + 1
+
+
+def load_glue_repairs(path: str | Path) -> list[GlueRepair]:
+    """Read the glued-word table (CSV with columns ``glued,repaired,note``).
+
+    Each repair must only insert spaces: ``repaired`` without its spaces must equal ``glued``,
+    so the repair can never change what a word says. Errors name the file and line.
+    """
+    path = Path(path)
+    try:
+        handle = path.open(encoding="utf-8-sig", newline="")
+    except FileNotFoundError:
+        raise FileNotFoundError(f"glued-word table not found: {path}") from None
+    repairs: list[GlueRepair] = []
+    with handle:
+        reader = csv.DictReader(handle)
+        missing = {"glued", "repaired"} - set(reader.fieldnames or [])
+        if missing:
+            raise ValueError(f"{path}: missing column(s) {sorted(missing)}; expected glued,repaired,note")
+        seen: set[str] = set()
+        for line, row in enumerate(reader, start=2):
+            glued, repaired = (row["glued"] or "").strip(), (row["repaired"] or "").strip()
+            if not glued or not repaired:
+                raise ValueError(f"{path}, line {line}: both 'glued' and 'repaired' must be filled")
+            if repaired.replace(" ", "") != glued:
+                raise ValueError(
+                    f"{path}, line {line}: repair {repaired!r} must be {glued!r} with spaces added, nothing else"
+                )
+            if glued in seen:
+                raise ValueError(f"{path}, line {line}: {glued!r} is listed twice")
+            seen.add(glued)
+            repairs.append(GlueRepair(glued, repaired, (row.get("note") or "").strip()))
+    return repairs
+
+
+def normalize_word(text: str) -> str:
+    """Normalise a short string (a pattern, a name) without tracking offsets."""
+    return text.translate(_TABLE).lower()
+
+
+def _glue_regex(repairs: list[GlueRepair]) -> re.Pattern[str] | None:
+    if not repairs:
+        return None
+    words = sorted({normalize_word(r.glued) for r in repairs}, key=len, reverse=True)
+    alternation = "|".join(re.escape(w) for w in words)
+    # Whole words only: not preceded or followed by another Arabic letter.
+    return re.compile(rf"(?<![{_ARABIC_LETTER}])(?:{alternation})(?![{_ARABIC_LETTER}])")
+
+
+_GLUE_CACHE: dict[tuple[GlueRepair, ...], tuple[re.Pattern[str] | None, dict[str, str]]] = {}
+
+
+def normalize(raw: str, repairs: list[GlueRepair] | None = None) -> NormalizedText:
+    """Normalise ``raw`` for matching; see the module docstring for what changes.
+
+    Idempotent: ``normalize(normalize(x).text).text == normalize(x).text``.
+    """
+    # 1. which raw characters survive (deletions), found with one regex pass
+    deleted = [m.start() for m in _DELETE_RE.finditer(raw)]
+    offsets = np.delete(np.arange(len(raw), dtype=np.int64), deleted) if deleted else np.arange(len(raw), dtype=np.int64)
+    # 2. 1:1 replacements and deletions in C; lower() keeps length for the scripts we see
+    text = raw.translate(_TABLE)
+    lowered = text.lower()
+    if len(lowered) == len(text):
+        text = lowered
+    # 3. glued words: insert spaces, mapping each inserted space to the next raw character
+    applied: list[tuple[int, str]] = []
+    key = tuple(repairs or ())
+    if key not in _GLUE_CACHE:
+        _GLUE_CACHE[key] = (_glue_regex(list(key)), {normalize_word(r.glued): normalize_word(r.repaired) for r in key})
+    regex, mapping = _GLUE_CACHE[key]
+    if regex is not None and text:
+        pieces: list[str] = []
+        insert_at: list[int] = []
+        last = 0
+        for m in regex.finditer(text):
+            repaired = mapping[m.group(0)]
+            pieces.append(text[last : m.start()])
+            k = m.start()
+            for ch in repaired:  # walk the repaired form; spaces are the only additions
+                if ch == " ":
+                    insert_at.append(k)
+                else:
+                    k += 1
+            pieces.append(repaired)
+            last = m.end()
+            applied.append((int(offsets[m.start()]), m.group(0)))
+        if insert_at:
+            pieces.append(text[last:])
+            text = "".join(pieces)
+            offsets = np.insert(offsets, insert_at, offsets[insert_at])
+    return NormalizedText(text=text, offsets=offsets, raw_length=len(raw), repairs=tuple(applied))
