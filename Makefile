@@ -1,0 +1,38 @@
+# Two commands do everything on a fresh machine with Python 3.11+ (see README):
+#   make run    set up, then execute every notebook in order, regenerating data/processed/ and figures/
+#   make test   set up, then run unit tests, figure regression tests and nbval on every notebook
+PYTHON ?= python3
+VENV   ?= .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.installed
+PYTEST := $(BIN)/python -m pytest
+
+.PHONY: setup run test lab baselines benchmark clean-venv
+
+$(STAMP): pyproject.toml constraints.txt
+	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Python 3.11+ is needed, found " + sys.version)'
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -c constraints.txt -e '.[all]'
+	touch $(STAMP)
+
+setup: $(STAMP)
+
+run: $(STAMP)
+	$(BIN)/arabic-themes run-notebooks notebooks
+
+test: $(STAMP)
+	$(PYTEST) --mpl --nbval --nbval-current-env tests notebooks
+
+lab: $(STAMP)
+	$(BIN)/jupyter lab notebooks
+
+# Regenerate the figure baselines after a deliberate change of a figure; look at every PNG before committing.
+baselines: $(STAMP)
+	$(PYTEST) tests/test_plotting.py --mpl-generate-path=tests/baseline
+
+benchmark: $(STAMP)
+	$(BIN)/python benchmarks/bench_coding.py
+
+clean-venv:
+	rm -rf $(VENV)

@@ -1,0 +1,49 @@
+"""Command line: ``arabic-themes run-notebooks`` and ``arabic-themes init-corpus``."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from arabic_themes.corpus import CorpusError, write_metadata_template
+
+
+def _run_notebooks(args: argparse.Namespace) -> int:
+    from arabic_themes.notebooks import run_notebooks
+
+    folder = Path(args.folder)
+    paths = sorted(folder.glob("[0-9][0-9]_*.ipynb"))
+    if not paths:
+        print(f"error: no numbered notebooks (01_….ipynb) in {folder}", file=sys.stderr)
+        return 2
+    run_notebooks(paths)
+    return 0
+
+
+def _init_corpus(args: argparse.Namespace) -> int:
+    target = write_metadata_template(args.folder)
+    print(f"wrote {target}; fill in headline, outlet, sources_cited and date_stated where the texts say them")
+    return 0
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Entry point of the ``arabic-themes`` command."""
+    parser = argparse.ArgumentParser(prog="arabic-themes", description=__doc__)
+    sub = parser.add_subparsers(dest="command", required=True)
+    p = sub.add_parser("run-notebooks", help="execute numbered notebooks in a folder, in order, in place")
+    p.add_argument("folder", nargs="?", default="notebooks")
+    p.set_defaults(func=_run_notebooks)
+    p = sub.add_parser("init-corpus", help="write metadata.csv for a folder of Arabic .txt files")
+    p.add_argument("folder")
+    p.set_defaults(func=_init_corpus)
+    args = parser.parse_args(argv)
+    try:
+        return int(args.func(args))
+    except CorpusError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
