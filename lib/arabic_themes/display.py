@@ -1,0 +1,47 @@
+"""Tables for notebooks that read right to left where the text is Arabic, on GitHub and in Jupyter.
+
+GitHub's notebook viewer drops ``<style>`` blocks but keeps the ``dir`` attribute, so each cell is
+marked ``dir="auto"``: a cell whose first strong character is Arabic is laid out right to left
+(and aligned right), an English or numeric cell left to right. The HTML is built by pandas and is
+deterministic (no random ids), so nbval can compare it.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+
+import pandas as pd
+
+__all__ = ["rtl_table", "rtl_html"]
+
+_CELL = re.compile(r"<(td|th)([^>]*)>")
+
+
+class _HTML:
+    """Minimal rich-display object (text/html plus a readable text/plain)."""
+
+    def __init__(self, markup: str, plain: str):
+        self.markup, self.plain = markup, plain
+
+    def _repr_html_(self) -> str:
+        return self.markup
+
+    def __repr__(self) -> str:
+        return self.plain
+
+
+def rtl_table(frame: pd.DataFrame, *, index: bool = False, float_format: str = "{:.3f}", max_rows: int | None = None) -> _HTML:
+    """Show ``frame`` as an HTML table whose cells take their direction from their own text."""
+    shown = frame if max_rows is None else frame.head(max_rows)
+    markup = shown.to_html(index=index, border=0, float_format=float_format.format, escape=True, na_rep="")
+    markup = _CELL.sub(lambda m: f'<{m.group(1)}{m.group(2)} dir="auto">', markup)
+    markup = markup.replace('<table border="0" class="dataframe">', '<table class="dataframe">')
+    with pd.option_context("display.max_colwidth", 60, "display.width", 200):
+        plain = shown.to_string(index=index, float_format=float_format.format)
+    return _HTML(markup, plain)
+
+
+def rtl_html(text: str) -> _HTML:
+    """A paragraph of Arabic (escaped) laid out right to left."""
+    return _HTML(f'<p dir="rtl">{html.escape(text)}</p>', text)
