@@ -1,0 +1,678 @@
+"""Transparent, dictionary-based theme coding of sentences, with evidence as raw offsets.
+
+A codebook (``data/codebook.yaml``) defines themes; each theme has *indicators*, and a sentence
+gets a theme when at least one of its indicators fires in that sentence. Indicators are written
+for concepts in a small term language that is compiled to regular expressions over the
+normalised text (:mod:`arabic_themes.normalize`):
+
+``any: [term, …]``
+    fires when any term occurs in the sentence.
+``all: [[term, …], [term, …]]``
+    fires when every group has a term in the sentence (co-occurrence: one word is not enough).
+``not: [term, …]``
+    optional veto: the indicator does not fire in a sentence where one of these occurs.
+
+A *term* is one or more words separated by spaces:
+
+* every word accepts the proclitics و/ف, then ب/ك/ل, then the article ال (``دعم`` matches
+  ``الدعم``, ``ودعم``, ``بالدعم``, ``للدعم``); start a word with ``=`` to forbid them;
+* a word ends at a word boundary, optionally after an attached pronoun (ه ها هما هم هن ي نا كم ك);
+  end it with ``*`` to accept any continuation (a stem: ``عسكري*`` → ``عسكرية``, ``عسكريا``);
+* ``{a|b|c}`` gives alternatives in one word position;
+* ``..`` between two words allows up to three other words between them;
+* ``re:<regex>`` is a raw regular expression over the normalised text (write it normalised:
+  ا not أ, ه not ة, ي not ى).
+
+Terms are normalised like the text, so they may be written with hamzas and teh marbuta.
+
+:func:`code_sentences` normalises each article once, runs one combined regular expression per
+article over it (not one search per pattern per sentence), assigns hits to sentences with a
+binary search on the sentence offsets, and reports every hit as raw offsets in ``evidence``.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import yaml
+
+from arabic_themes.normalize import GlueRepair, normalize, normalize_word
+
+__all__ = [
+    "Codebook",
+    "CodebookError",
+    "Indicator",
+    "Theme",
+    "code_sentences",
+    "code_sentences_naive",
+    "compile_term",
+    "load_codebook",
+    "parse_evidence",
+]
+
+PROCLITICS = r"(?:[وف])?(?:[بك]?ال|لل|[بلك])?"
+PRONOUN_SUFFIX = r"(?:هما|هم|هن|ها|ه|نا|كم|ك|ي)?"
+_WORD_CHARS = r"\w"
+_GAP = r"(?:\s+\S+){0,3}?\s+"
+_THEME_KEYS = {"id", "label_ar", "label_en", "definition", "include", "exclude", "indicators", "anchors"}
+_INDICATOR_KEYS = {"id", "any", "all", "not", "note"}
+_TOP_KEYS = {"version", "name", "unit", "description", "themes"}
+_ID = re.compile(r"^[a-z][a-z0-9_]*$")
+
+
+class CodebookError(ValueError):
+    """The codebook is malformed; the message names the theme, indicator and pattern at fault."""
+
+
+@dataclass(frozen=True)
+class Indicator:
+    """One indicator of a theme; fires in a sentence when its rule holds there."""
+
+    id: str
+    groups: tuple[tuple[str, ...], ...]  # terms per group; one group for ``any``
+    exclude: tuple[str, ...] = ()
+    note: str = ""
+
+
+@dataclass(frozen=True)
+class Theme:
+    """A theme of the codebook with bilingual labels, rules, indicators and anchor examples."""
+
+    id: str
+    label_ar: str
+    label_en: str
+    definition: str
+    include: tuple[str, ...] = ()
+    exclude: tuple[str, ...] = ()
+    indicators: tuple[Indicator, ...] = ()
+    anchors: tuple[dict[str, str], ...] = ()
+
+
+@dataclass(frozen=True)
+class Codebook:
+    """Parsed codebook: the themes in file order plus compiled term patterns."""
+
+    themes: tuple[Theme, ...]
+    path: str = ""
+    patterns: dict[str, re.Pattern[str]] = field(default_factory=dict, repr=False)
+
+    @property
+    def theme_ids(self) -> list[str]:
+        return [t.id for t in self.themes]
+
+    def theme(self, theme_id: str) -> Theme:
+        for t in self.themes:
+            if t.id == theme_id:
+                return t
+        raise KeyError(theme_id)
+
+    def table(self) -> pd.DataFrame:
+        """One row per theme: id, labels, definition, rules and number of indicators."""
+        return pd.DataFrame(
+            [
+                {
+                    "id": t.id,
+                    "label_ar": t.label_ar,
+                    "label_en": t.label_en,
+                    "definition": t.definition,
+                    "include": " • ".join(t.include),
+                    "exclude": " • ".join(t.exclude),
+                    "indicators": len(t.indicators),
+                }
+                for t in self.themes
+            ]
+        )
+
+    def indicator_table(self) -> pd.DataFrame:
+        """One row per indicator: theme, indicator id, rule kind, terms and veto terms."""
+        rows = []
+        for t in self.themes:
+            for ind in t.indicators:
+                rows.append(
+                    {
+                        "theme": t.id,
+                        "indicator": ind.id,
+                        "rule": "any" if len(ind.groups) == 1 else f"all of {len(ind.groups)} groups",
+                        "terms": " + ".join("(" + " | ".join(g) + ")" for g in ind.groups),
+                        "unless": " | ".join(ind.exclude),
+                        "note": ind.note,
+                    }
+                )
+        return pd.DataFrame(rows)
+
+
+# --- term language -------------------------------------------------------------------------------
+# Every term is parsed once into word specifications; two engines use them: a token engine
+# (code_sentences: one pass over the text, dictionary look-ups per distinct word) and, for
+# reference and benchmarking, plain regular expressions (compile_term, code_sentences_naive).
+# A test checks that both give the same coding.
+
+_PROCLITIC_FORMS = tuple(
+    sorted({a + b for a in ("", "و", "ف") for b in ("", "ال", "بال", "كال", "لل", "ب", "ك", "ل")}, key=len)
+)
+_PRONOUN_SUFFIXES = ("هما", "هم", "هن", "ها", "ه", "نا", "كم", "ك", "ي")
+_GAP_MAX_WORDS = 3
+
+
+@dataclass(frozen=True)
+class _Word:
+    options: tuple[tuple[str, str], ...]  # (core, suffix mode); mode "pronoun", "any" (stem*) or "none"
+    clitics: bool  # accept proclitics (و/ف + ب/ك/ل + ال)
+
+
+@dataclass(frozen=True)
+class _Term:
+    source: str
+    words: tuple[_Word, ...] = ()
+    joins: tuple[str, ...] = ()  # between consecutive words: "space", "hyphen" or "gap"
+    regex: str | None = None  # for re: terms
+
+
+def _split_star(text: str) -> tuple[str, bool]:
+    return (text[:-1], True) if text.endswith("*") else (text, False)
+
+
+def _parse_word(token: str) -> list[_Word]:
+    clitics = not token.startswith("=")
+    if not clitics:
+        token = token[1:]
+    token, all_stem = _split_star(token)
+    if token.startswith("{") and token.endswith("}"):
+        options = [_split_star(o) for o in token[1:-1].split("|")]
+        if any("-" in o for o, _ in options):
+            raise ValueError("hyphenated alternatives in {…} are not supported; write separate terms")
+        parts = [[(normalize_word(o), stem or all_stem) for o, stem in options]]
+    else:
+        if not token or re.search(r"[{}|()\[\]\\^$+?*=.]", token):
+            raise ValueError(f"bad word {token!r} (use {{a|b}} for alternatives, or a re: pattern)")
+        pieces = normalize_word(token).split("-")
+        parts = [[(piece, all_stem and i == len(pieces) - 1)] for i, piece in enumerate(pieces)]
+    words = []
+    for i, options in enumerate(parts):
+        first, last = i == 0, i == len(parts) - 1
+        normalised = []
+        for core, stem in options:
+            if first and clitics and core.startswith("ال") and len(core) > 3:
+                core = core[2:]  # the article is one of the proclitics, so a written ال is optional
+            if not re.fullmatch(r"\w+", core):
+                raise ValueError(f"word {token!r}: {core!r} must consist of letters or digits")
+            normalised.append((core, ("any" if stem else "pronoun") if last else "none"))
+        words.append(_Word(tuple(sorted(set(normalised))), clitics and first))
+    return words
+
+
+def _parse_term(term: str) -> _Term:
+    term = term.strip()
+    if not term:
+        raise ValueError("empty term")
+    if term.startswith("re:"):
+        source = term[3:].strip()
+        if normalize_word(source) != source.lower() or re.search(r"[أإآٱؤئىة\u064B-\u0652ـ]", source):
+            raise ValueError(
+                "re: patterns must be written in normalised form (ا not أ/إ/آ, ه not ة, ي not ى, no diacritics)"
+            )
+        re.compile(source)
+        return _Term(term, regex=source)
+    words: list[_Word] = []
+    joins: list[str] = []
+    pending_gap = False
+    for token in term.split():
+        if token == "..":
+            if not words or pending_gap:
+                raise ValueError("'..' must stand between two words")
+            pending_gap = True
+            continue
+        parsed = _parse_word(token)
+        if words:
+            joins.append("gap" if pending_gap else "space")
+        joins.extend("hyphen" for _ in parsed[1:])
+        words.extend(parsed)
+        pending_gap = False
+    if pending_gap:
+        raise ValueError("'..' must stand between two words")
+    return _Term(term, tuple(words), tuple(joins))
+
+
+def _word_regex(word: _Word) -> str:
+    suffix = {"any": r"\w*", "pronoun": PRONOUN_SUFFIX, "none": ""}
+    options = sorted(word.options, key=lambda o: (-len(o[0]), o))
+    core = "(?:" + "|".join(re.escape(c) + suffix[mode] for c, mode in options) + ")"
+    prefix = PROCLITICS if word.clitics else ""
+    return rf"(?<!\w){prefix}{core}(?!\w)"
+
+
+_JOIN_REGEX = {"space": r"\s+", "hyphen": "-", "gap": rf"(?:\W+\w+){{0,{_GAP_MAX_WORDS}}}?\W+"}
+
+
+def compile_term(term: str) -> str:
+    """Regular-expression source equivalent to one term (see the module docstring)."""
+    parsed = _parse_term(term)
+    if parsed.regex is not None:
+        return parsed.regex
+    out = [_word_regex(parsed.words[0])]
+    for join, word in zip(parsed.joins, parsed.words[1:]):
+        out.append(_JOIN_REGEX[join])
+        out.append(_word_regex(word))
+    return "".join(out)
+
+
+class _Matcher:
+    """Finds all hits of a codebook's terms in normalised text with one tokenisation pass.
+
+    The text is split into word tokens (``\\w+``) and separators in C (``re.split``); each
+    *distinct* token is matched against the word specifications by dictionary look-ups
+    (proclitic and suffix variants), so the cost per token is one array operation, and
+    multi-word terms are assembled with vectorised index arithmetic.
+    """
+
+    _SPLIT = re.compile(r"(\w+)")
+
+    def __init__(self, terms: Sequence[str]):
+        self.terms = [_parse_term(t) for t in terms]
+        self.word_ids: dict[_Word, int] = {}
+        for term in self.terms:
+            for word in term.words:
+                self.word_ids.setdefault(word, len(self.word_ids))
+        # core -> [(word id, suffix mode, clitics allowed)]
+        self.exact: dict[str, list[tuple[int, str, bool]]] = {}
+        self.stems: dict[str, list[tuple[int, bool]]] = {}
+        for word, wid in self.word_ids.items():
+            for core, mode in word.options:
+                if mode == "any":
+                    self.stems.setdefault(core, []).append((wid, word.clitics))
+                else:
+                    self.exact.setdefault(core, []).append((wid, mode, word.clitics))
+        self.max_stem = max((len(c) for c in self.stems), default=0)
+        self.regex_terms = {t.source: re.compile(t.regex) for t in self.terms if t.regex is not None}
+        self._type_cache: dict[str, tuple[int, ...]] = {}
+
+    def _match_type(self, token: str) -> tuple[int, ...]:
+        found: set[int] = set()
+        for p in _PROCLITIC_FORMS:
+            if p and not token.startswith(p):
+                continue
+            v = token[len(p) :]
+            if not v:
+                continue
+            bare = p == ""
+            for wid, mode, clitics in self.exact.get(v, ()):
+                if bare or clitics:
+                    found.add(wid)
+            for s in _PRONOUN_SUFFIXES:
+                if len(v) > len(s) and v.endswith(s):
+                    for wid, mode, clitics in self.exact.get(v[: -len(s)], ()):
+                        if mode == "pronoun" and (bare or clitics):
+                            found.add(wid)
+            for k in range(1, min(len(v), self.max_stem) + 1):
+                for wid, clitics in self.stems.get(v[:k], ()):
+                    if bare or clitics:
+                        found.add(wid)
+        return tuple(sorted(found))
+
+    def hits(self, text: str) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """All hits in normalised ``text`` as arrays (term index, start, end); every start of every term."""
+        parts = self._SPLIT.split(text)
+        tokens = parts[1::2]
+        n = len(tokens)
+        found: list[tuple[int, np.ndarray, np.ndarray]] = []
+        for t_index, term in enumerate(self.terms):
+            if term.regex is not None:
+                spans = [(m.start(), m.end()) for m in self.regex_terms[term.source].finditer(text)]
+                if spans:
+                    arr = np.asarray(spans, dtype=np.int64)
+                    found.append((t_index, arr[:, 0], arr[:, 1]))
+        if n == 0:
+            return self._collect(found)
+        lengths = np.fromiter(map(len, parts), dtype=np.int64, count=len(parts))
+        bounds = np.cumsum(lengths)
+        tok_start = bounds[0::2][:n]  # end of separator before token i
+        tok_end = bounds[1::2]
+        seps = parts[2::2]  # separator after token i (n of them; the last may be "")
+        codes, uniques = pd.factorize(pd.Series(tokens, dtype=object), sort=False)
+        # word id -> sorted token positions
+        cache = self._type_cache
+        word_types: dict[int, list[int]] = {}
+        for type_id, token in enumerate(uniques):
+            ids = cache.get(token)
+            if ids is None:
+                ids = cache[token] = self._match_type(token)
+            for wid in ids:
+                word_types.setdefault(wid, []).append(type_id)
+        if not word_types:
+            return self._collect(found)
+        order = np.argsort(codes, kind="stable")
+        type_first = np.searchsorted(codes[order], np.arange(len(uniques)), side="left")
+        type_last = np.searchsorted(codes[order], np.arange(len(uniques)), side="right")
+        positions: dict[int, np.ndarray] = {}
+        for wid, types in word_types.items():
+            chunks = [order[type_first[t] : type_last[t]] for t in types]
+            positions[wid] = np.sort(np.concatenate(chunks))
+        masks: dict[int, np.ndarray] = {}
+
+        def mask(wid: int) -> np.ndarray:
+            if wid not in masks:
+                m = np.zeros(n + _GAP_MAX_WORDS + 2, dtype=bool)
+                m[positions.get(wid, np.empty(0, dtype=np.int64))] = True
+                masks[wid] = m
+            return masks[wid]
+
+        sep_space = sep_hyphen = None
+        for t_index, term in enumerate(self.terms):
+            if term.regex is not None:
+                continue
+            first = positions.get(self.word_ids[term.words[0]])
+            if first is None:
+                continue
+            starts = first
+            ends = first
+            for join, word in zip(term.joins, term.words[1:]):
+                if starts.size == 0:
+                    break
+                m = mask(self.word_ids[word])
+                if join == "gap":
+                    new_ends = np.full(ends.shape, -1, dtype=np.int64)
+                    for g in range(_GAP_MAX_WORDS + 1, 0, -1):  # smallest gap wins: fill from largest
+                        cand = ends + g
+                        ok = m[np.minimum(cand, n + 1)] & (cand < n)
+                        new_ends[ok] = cand[ok]
+                    keep = new_ends >= 0
+                    starts, ends = starts[keep], new_ends[keep]
+                else:
+                    if sep_space is None:
+                        sep_space = np.fromiter((s.isspace() for s in seps), dtype=bool, count=len(seps))
+                        sep_hyphen = np.fromiter((s == "-" for s in seps), dtype=bool, count=len(seps))
+                    sep = sep_space if join == "space" else sep_hyphen
+                    cand = ends + 1
+                    ok = (cand < n) & m[np.minimum(cand, n + 1)]
+                    ok &= sep[np.minimum(ends, len(sep) - 1)]
+                    starts, ends = starts[ok], cand[ok]
+            if starts.size:
+                found.append((t_index, tok_start[starts], tok_end[ends]))
+        return self._collect(found)
+
+    @staticmethod
+    def _collect(found: list[tuple[int, np.ndarray, np.ndarray]]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        if not found:
+            empty = np.empty(0, dtype=np.int64)
+            return empty, empty, empty
+        ids = np.concatenate([np.full(len(a), t, dtype=np.int64) for t, a, _ in found])
+        return ids, np.concatenate([a for _, a, _ in found]), np.concatenate([b for _, _, b in found])
+
+
+# --- loading ---------------------------------------------------------------------------------------
+def _as_terms(value: object, where: str) -> tuple[str, ...]:
+    if isinstance(value, str):
+        value = [value]
+    if not isinstance(value, list) or not value or not all(isinstance(v, str) and v.strip() for v in value):
+        raise CodebookError(f"{where}: expected a non-empty list of terms (strings)")
+    return tuple(v.strip() for v in value)
+
+
+def _parse_indicator(raw: object, theme_id: str, where: str) -> Indicator:
+    if not isinstance(raw, dict):
+        raise CodebookError(f"{where}: each indicator must be a mapping with id and any/all")
+    ind_id = raw.get("id")
+    if not isinstance(ind_id, str) or not _ID.match(ind_id):
+        raise CodebookError(f"{where}: indicator id {ind_id!r} must be lower_snake_case")
+    where = f"theme {theme_id!r}, indicator {ind_id!r}"
+    unknown = set(raw) - _INDICATOR_KEYS
+    if unknown:
+        raise CodebookError(f"{where}: unknown key(s) {sorted(unknown)}; allowed: {sorted(_INDICATOR_KEYS)}")
+    if ("any" in raw) == ("all" in raw):
+        raise CodebookError(f"{where}: give exactly one of 'any' or 'all'")
+    if "any" in raw:
+        groups: tuple[tuple[str, ...], ...] = (_as_terms(raw["any"], where + " (any)"),)
+    else:
+        all_ = raw["all"]
+        if not isinstance(all_, list) or len(all_) < 2:
+            raise CodebookError(f"{where}: 'all' needs a list of at least two groups of terms")
+        groups = tuple(_as_terms(g, f"{where} (all, group {i + 1})") for i, g in enumerate(all_))
+    exclude = _as_terms(raw["not"], where + " (not)") if "not" in raw else ()
+    for term in [t for g in groups for t in g] + list(exclude):
+        try:
+            re.compile(compile_term(term))
+        except (ValueError, re.error) as exc:
+            raise CodebookError(f"{where}: bad pattern {term!r}: {exc}") from None
+    return Indicator(ind_id, groups, exclude, str(raw.get("note", "") or ""))
+
+
+def load_codebook(path: str | Path) -> Codebook:
+    """Read and validate a YAML codebook; errors name the theme, indicator and pattern at fault."""
+    path = Path(path)
+    try:
+        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise CodebookError(f"{path}: codebook not found") from None
+    except yaml.YAMLError as exc:
+        raise CodebookError(f"{path}: not valid YAML: {exc}") from None
+    if not isinstance(data, dict) or not isinstance(data.get("themes"), list) or not data["themes"]:
+        raise CodebookError(f"{path}: expected a mapping with a non-empty 'themes' list")
+    unknown = set(data) - _TOP_KEYS
+    if unknown:
+        raise CodebookError(f"{path}: unknown top-level key(s) {sorted(unknown)}")
+    themes: list[Theme] = []
+    seen: set[str] = set()
+    for i, raw in enumerate(data["themes"], start=1):
+        if not isinstance(raw, dict):
+            raise CodebookError(f"{path}: theme #{i} must be a mapping")
+        theme_id = raw.get("id")
+        if not isinstance(theme_id, str) or not _ID.match(theme_id):
+            raise CodebookError(f"{path}: theme #{i} has id {theme_id!r}; ids must be lower_snake_case")
+        where = f"{path}: theme {theme_id!r}"
+        if theme_id in seen:
+            raise CodebookError(f"{where}: duplicate theme id")
+        seen.add(theme_id)
+        unknown = set(raw) - _THEME_KEYS
+        if unknown:
+            raise CodebookError(f"{where}: unknown key(s) {sorted(unknown)}; allowed: {sorted(_THEME_KEYS)}")
+        for key in ("label_ar", "label_en", "definition"):
+            if not isinstance(raw.get(key), str) or not raw[key].strip():
+                raise CodebookError(f"{where}: missing {key}")
+        indicators_raw = raw.get("indicators")
+        if not isinstance(indicators_raw, list) or not indicators_raw:
+            raise CodebookError(f"{where}: needs a non-empty 'indicators' list")
+        indicators = []
+        ind_seen: set[str] = set()
+        for ind_raw in indicators_raw:
+            ind = _parse_indicator(ind_raw, theme_id, where)
+            if ind.id in ind_seen:
+                raise CodebookError(f"{where}: duplicate indicator id {ind.id!r}")
+            ind_seen.add(ind.id)
+            indicators.append(ind)
+        anchors = raw.get("anchors") or []
+        if not isinstance(anchors, list) or not all(isinstance(a, dict) and "quote" in a for a in anchors):
+            raise CodebookError(f"{where}: anchors must be a list of mappings with a 'quote'")
+        themes.append(
+            Theme(
+                id=theme_id,
+                label_ar=raw["label_ar"].strip(),
+                label_en=raw["label_en"].strip(),
+                definition=" ".join(raw["definition"].split()),
+                include=tuple(" ".join(str(s).split()) for s in raw.get("include") or []),
+                exclude=tuple(" ".join(str(s).split()) for s in raw.get("exclude") or []),
+                indicators=tuple(indicators),
+                anchors=tuple({k: str(v) for k, v in a.items()} for a in anchors),
+            )
+        )
+    return Codebook(themes=tuple(themes), path=str(path), patterns=_compile_codebook(themes))
+
+
+def _all_terms(themes: Sequence[Theme]) -> list[str]:
+    return sorted(
+        {term for t in themes for ind in t.indicators for g in ind.groups for term in g}
+        | {term for t in themes for ind in t.indicators for term in ind.exclude}
+    )
+
+
+def _compile_codebook(themes: Sequence[Theme]) -> dict[str, re.Pattern[str]]:
+    """One regular expression per distinct term (used by the naive coder and for display)."""
+    return {term: re.compile(compile_term(term)) for term in _all_terms(themes)}
+
+
+# --- coding ------------------------------------------------------------------------------------------
+def _apply_indicators(
+    codebook: Codebook, found: dict[str, list[tuple[int, int]]]
+) -> tuple[list[int], list[str]]:
+    """Theme flags and evidence entries for one sentence, from its term hits (raw spans)."""
+    flags = []
+    evidence: list[str] = []
+    for theme in codebook.themes:
+        flag = 0
+        for ind in theme.indicators:
+            if any(t in found for t in ind.exclude):
+                continue
+            if all(any(t in found for t in group) for group in ind.groups):
+                flag = 1
+                spans = sorted({s for group in ind.groups for t in group for s in found.get(t, [])})
+                evidence.extend(f"{theme.id}/{ind.id}@{a}-{b}" for a, b in spans)
+        flags.append(flag)
+    return flags, evidence
+
+
+def _result(sentences: pd.DataFrame, codebook: Codebook, flags: np.ndarray, evidence: list[list[str]]) -> pd.DataFrame:
+    out = sentences.copy()
+    for j, theme_id in enumerate(codebook.theme_ids):
+        out[theme_id] = flags[:, j].astype("int64")
+    out["evidence"] = ["; ".join(e) for e in evidence]
+    return out
+
+
+def _texts_by_doc(sentences: pd.DataFrame, texts: dict[str, str] | pd.DataFrame) -> dict[str, str]:
+    if isinstance(texts, pd.DataFrame):
+        texts = dict(zip(texts["doc_id"], texts["text"]))
+    missing = sorted(set(sentences["doc_id"]) - set(texts))
+    if missing:
+        raise ValueError(f"no raw text given for doc_id(s) {missing}")
+    return texts
+
+
+def code_sentences(
+    sentences: pd.DataFrame,
+    codebook: Codebook,
+    texts: dict[str, str] | pd.DataFrame,
+    repairs: Iterable[GlueRepair] | None = None,
+) -> pd.DataFrame:
+    """Code each sentence for each theme of ``codebook``.
+
+    ``sentences`` is the table from :func:`~arabic_themes.segment.segment`; ``texts`` maps each
+    ``doc_id`` to its raw text (or is the corpus table with ``doc_id`` and ``text``); ``repairs``
+    are the glued-word repairs used in normalisation. Returns the sentence table plus one 0/1
+    column per theme and ``evidence``: ``"; "``-separated entries ``theme/indicator@start-end``
+    giving the *raw* article offsets of every matched term of every indicator that fired.
+    """
+    texts = _texts_by_doc(sentences, texts)
+    repairs = list(repairs or [])
+    terms = _all_terms(codebook.themes)
+    term_index = {t: i for i, t in enumerate(terms)}
+    matcher = _Matcher(terms)
+    n_sent = len(sentences)
+    # 1. normalise every article and join them, so the matcher runs once over the whole corpus
+    doc_ids = list(dict.fromkeys(sentences["doc_id"]))
+    pieces, offset_arrays, doc_base = [], [], []
+    base = 0
+    for doc_id in doc_ids:
+        norm = normalize(texts[doc_id], repairs)
+        pieces.append(norm.text)
+        offset_arrays.append(norm.offsets)
+        offset_arrays.append(np.array([-1], dtype=np.int64))  # the "\n" between articles
+        doc_base.append(base)
+        base += len(norm.text) + 1
+    joined = "\n".join(pieces)
+    raw_of = np.concatenate(offset_arrays) if offset_arrays else np.empty(0, dtype=np.int64)
+    t_ids, a, b = matcher.hits(joined)
+    # 2. each hit -> article, raw span, sentence (binary search on (article, start) keys)
+    doc_of_hit = np.searchsorted(np.asarray(doc_base, dtype=np.int64), a, side="right") - 1
+    raw_a, raw_b = raw_of[a], raw_of[np.maximum(b - 1, 0)] + 1
+    doc_number = {d: i for i, d in enumerate(doc_ids)}
+    sent_doc = sentences["doc_id"].map(doc_number).to_numpy(dtype=np.int64)
+    scale = int(max([len(texts[d]) for d in doc_ids], default=0)) + 2
+    sent_key = sent_doc * scale + sentences["start"].to_numpy(dtype=np.int64)
+    order = np.argsort(sent_key, kind="stable")
+    sorted_key = sent_key[order]
+    sorted_end = (sent_doc * scale + sentences["end"].to_numpy(dtype=np.int64))[order]
+    pos = np.searchsorted(sorted_key, doc_of_hit * scale + raw_a, side="right") - 1
+    ok = (pos >= 0) & (doc_of_hit * scale + raw_b <= sorted_end[np.maximum(pos, 0)]) & (raw_a >= 0)
+    t_ids, raw_a, raw_b = t_ids[ok], raw_a[ok], raw_b[ok]
+    sent_of_hit = order[pos[ok]]
+    # 3. indicators as boolean algebra over "term occurs in sentence" vectors
+    present: dict[int, np.ndarray] = {}
+
+    def occurs(term: str) -> np.ndarray:
+        i = term_index[term]
+        if i not in present:
+            vec = np.zeros(n_sent, dtype=bool)
+            vec[sent_of_hit[t_ids == i]] = True
+            present[i] = vec
+        return present[i]
+
+    flags = np.zeros((n_sent, len(codebook.themes)), dtype=np.int8)
+    entries: list[tuple[int, int, int, str]] = []  # (sentence, start, end, "theme/indicator")
+    for j, theme in enumerate(codebook.themes):
+        for ind in theme.indicators:
+            fired = np.ones(n_sent, dtype=bool)
+            for group in ind.groups:
+                fired &= np.logical_or.reduce([occurs(t) for t in group])
+            for t in ind.exclude:
+                fired &= ~occurs(t)
+            if not fired.any():
+                continue
+            flags[fired, j] = 1
+            ind_terms = np.array([term_index[t] for group in ind.groups for t in group])
+            sel = np.isin(t_ids, ind_terms) & fired[sent_of_hit]
+            label = f"{theme.id}/{ind.id}"
+            entries.extend(zip(sent_of_hit[sel].tolist(), raw_a[sel].tolist(), raw_b[sel].tolist(), [label] * int(sel.sum())))
+    evidence: list[list[str]] = [[] for _ in range(n_sent)]
+    theme_rank = {f"{t.id}/{ind.id}": (j, k) for j, t in enumerate(codebook.themes) for k, ind in enumerate(t.indicators)}
+    for row, start, end, label in sorted(set(entries), key=lambda e: (e[0], theme_rank[e[3]], e[1], e[2])):
+        evidence[row].append(f"{label}@{start}-{end}")
+    return _result(sentences, codebook, flags, evidence)
+
+
+def code_sentences_naive(
+    sentences: pd.DataFrame,
+    codebook: Codebook,
+    texts: dict[str, str] | pd.DataFrame,
+    repairs: Iterable[GlueRepair] | None = None,
+) -> pd.DataFrame:
+    """The obvious implementation: one ``re.search`` per term per sentence.
+
+    Kept as the baseline for the benchmark and as an independent check of :func:`code_sentences`
+    (a test asserts both give the same themes). Evidence spans are the first match per term.
+    """
+    texts = _texts_by_doc(sentences, texts)
+    repairs = list(repairs or [])
+    patterns = codebook.patterns
+    flags = np.zeros((len(sentences), len(codebook.themes)), dtype=np.int8)
+    evidence: list[list[str]] = [[] for _ in range(len(sentences))]
+    for row, (doc_id, start, end) in enumerate(zip(sentences["doc_id"], sentences["start"], sentences["end"])):
+        norm = normalize(texts[doc_id][start:end], repairs)
+        found: dict[str, list[tuple[int, int]]] = {}
+        for term, pattern in patterns.items():
+            m = pattern.search(norm.text)
+            if m:
+                ra, rb = norm.raw_span(m.start(), m.end())
+                found[term] = [(start + ra, start + rb)]
+        if found:
+            row_flags, evidence[row] = _apply_indicators(codebook, found)
+            flags[row] = row_flags
+    return _result(sentences, codebook, flags, evidence)
+
+
+_EVIDENCE = re.compile(r"^(?P<theme>[a-z0-9_]+)/(?P<indicator>[a-z0-9_]+)@(?P<start>\d+)-(?P<end>\d+)$")
+
+
+def parse_evidence(coded: pd.DataFrame) -> pd.DataFrame:
+    """Tidy evidence: one row per matched term with doc_id, sentence_id, theme, indicator, start, end."""
+    rows = []
+    for doc_id, sentence_id, ev in zip(coded["doc_id"], coded["sentence_id"], coded["evidence"]):
+        for item in filter(None, (ev or "").split("; ")):
+            m = _EVIDENCE.match(item)
+            if not m:
+                raise ValueError(f"malformed evidence entry {item!r} in {doc_id} sentence {sentence_id}")
+            rows.append((doc_id, sentence_id, m["theme"], m["indicator"], int(m["start"]), int(m["end"])))
+    return pd.DataFrame(rows, columns=["doc_id", "sentence_id", "theme", "indicator", "start", "end"])

@@ -1,0 +1,135 @@
+"""Agreement between the automatic coding and a reference (human) coding, per theme.
+
+Metrics come from well-kept libraries rather than being re-implemented: precision, recall, F1 and
+Cohen's kappa from scikit-learn, Krippendorff's alpha (nominal) from the ``krippendorff`` package.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from pathlib import Path
+
+import krippendorff
+import numpy as np
+import pandas as pd
+from sklearn.metrics import cohen_kappa_score, f1_score, precision_score, recall_score
+
+__all__ = ["agreement", "align_reference", "disagreements", "load_reference"]
+
+KEY = ["doc_id", "start", "end"]
+
+
+def load_reference(path: str | Path, themes: Sequence[str]) -> pd.DataFrame:
+    """Read a reference coding CSV (``doc_id,start,end,prefix`` + one 0/1 column per theme).
+
+    Errors name the file, the line and the column at fault.
+    """
+    path = Path(path)
+    if not path.is_file():
+        raise FileNotFoundError(f"reference coding not found: {path}")
+    frame = pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8")
+    missing = [c for c in [*KEY, "prefix", *themes] if c not in frame.columns]
+    if missing:
+        raise ValueError(f"{path}: missing column(s) {missing}")
+    for col in ["start", "end", *themes]:
+        bad = ~frame[col].str.fullmatch(r"\d+")
+        if bad.any():
+            line = int(np.argmax(bad.to_numpy())) + 2
+            raise ValueError(f"{path}, line {line}: column {col!r} has {frame[col][bad].iloc[0]!r}, expected an integer")
+    for col in themes:
+        bad = ~frame[col].isin(["0", "1"])
+        if bad.any():
+            line = int(np.argmax(bad.to_numpy())) + 2
+            raise ValueError(f"{path}, line {line}: column {col!r} must be 0 or 1")
+    for col in ["start", "end", *themes]:
+        frame[col] = frame[col].astype("int64")
+    dup = frame.duplicated(KEY)
+    if dup.any():
+        line = int(np.argmax(dup.to_numpy())) + 2
+        raise ValueError(f"{path}, line {line}: the same (doc_id, start, end) appears twice")
+    return frame
+
+
+def align_reference(coded: pd.DataFrame, reference: pd.DataFrame, themes: Sequence[str]) -> pd.DataFrame:
+    """Join coder and reference on ``doc_id, start, end``; one row per sentence.
+
+    Every sentence must be in the reference and the reference ``prefix`` must equal the start of
+    the sentence text, so a reference made for another segmentation is caught, not mis-joined.
+    Theme columns come out as ``<theme>_coder`` and ``<theme>_reference``.
+    """
+    left = coded[[*KEY, "sentence_id", "text", *themes]]
+    right = reference[[*KEY, "prefix", *themes]]
+    merged = left.merge(right, on=KEY, how="left", suffixes=("_coder", "_reference"), indicator=True)
+    unmatched = merged[merged["_merge"] != "both"]
+    if len(unmatched):
+        first = unmatched.iloc[0]
+        raise ValueError(
+            f"{len(unmatched)} sentence(s) have no reference row, e.g. {first['doc_id']} "
+            f"[{first['start']}:{first['end']}] «{first['text'][:40]}»; was the text re-segmented?"
+        )
+    wrong = merged[[not t.startswith(p) for t, p in zip(merged["text"], merged["prefix"])]]
+    if len(wrong):
+        first = wrong.iloc[0]
+        raise ValueError(
+            f"reference prefix «{first['prefix']}» does not match sentence {first['doc_id']} "
+            f"[{first['start']}:{first['end']}] «{first['text'][:40]}»"
+        )
+    return merged.drop(columns=["_merge"])
+
+
+def agreement(aligned: pd.DataFrame, themes: Sequence[str]) -> pd.DataFrame:
+    """Per theme: counts (both, coder only, reference only, neither), precision, recall, F1,
+    Cohen's kappa and Krippendorff's alpha (nominal), treating the reference as the truth."""
+    rows = []
+    for theme in themes:
+        coder = aligned[f"{theme}_coder"].to_numpy(dtype=int)
+        ref = aligned[f"{theme}_reference"].to_numpy(dtype=int)
+        both = int(((coder == 1) & (ref == 1)).sum())
+        coder_only = int(((coder == 1) & (ref == 0)).sum())
+        ref_only = int(((coder == 0) & (ref == 1)).sum())
+        neither = int(((coder == 0) & (ref == 0)).sum())
+        if (coder == ref).all():
+            kappa = alpha = 1.0
+        else:
+            kappa = float(cohen_kappa_score(ref, coder))
+            alpha = float(krippendorff.alpha(reliability_data=np.vstack([ref, coder]), level_of_measurement="nominal"))
+        rows.append(
+            {
+                "theme": theme,
+                "n": len(coder),
+                "reference_1": int(ref.sum()),
+                "coder_1": int(coder.sum()),
+                "both": both,
+                "coder_only": coder_only,
+                "reference_only": ref_only,
+                "neither": neither,
+                "precision": float(precision_score(ref, coder, zero_division=0)),
+                "recall": float(recall_score(ref, coder, zero_division=0)),
+                "f1": float(f1_score(ref, coder, zero_division=0)),
+                "kappa": kappa,
+                "alpha": alpha,
+            }
+        )
+    return pd.DataFrame(rows)
+
+
+def disagreements(aligned: pd.DataFrame, themes: Sequence[str]) -> pd.DataFrame:
+    """Every (sentence, theme) where coder and reference differ, with the kind of disagreement."""
+    rows = []
+    for theme in themes:
+        diff = aligned[aligned[f"{theme}_coder"] != aligned[f"{theme}_reference"]]
+        for r in diff.itertuples(index=False):
+            coder = getattr(r, f"{theme}_coder")
+            rows.append(
+                {
+                    "theme": theme,
+                    "kind": "coder only (false positive)" if coder == 1 else "reference only (false negative)",
+                    "doc_id": r.doc_id,
+                    "sentence_id": r.sentence_id,
+                    "start": r.start,
+                    "end": r.end,
+                    "text": r.text,
+                }
+            )
+    columns = ["theme", "kind", "doc_id", "sentence_id", "start", "end", "text"]
+    return pd.DataFrame(rows, columns=columns)
