@@ -16,7 +16,8 @@ A *term* is one or more words separated by spaces:
 
 * every word accepts the proclitics و/ف, then ب/ك/ل, then the article ال (``دعم`` matches
   ``الدعم``, ``ودعم``, ``بالدعم``, ``للدعم``); start a word with ``=`` to forbid them;
-* a word ends at a word boundary, optionally after an attached pronoun (ه ها هما هم هن ي نا كم ك);
+* a word ends at a word boundary, optionally after an attached pronoun (ه ها هما هم هن ي نا كم ك)
+  or the alef of the indefinite accusative (``دعماً`` → ``دعما``);
   end it with ``*`` to accept any continuation (a stem: ``عسكري*`` → ``عسكرية``, ``عسكريا``);
 * ``{a|b|c}`` gives alternatives in one word position;
 * ``..`` between two words allows up to three other words between them;
@@ -56,7 +57,7 @@ __all__ = [
 ]
 
 PROCLITICS = r"(?:[وف])?(?:[بك]?ال|لل|[بلك])?"
-PRONOUN_SUFFIX = r"(?:هما|هم|هن|ها|ه|نا|كم|ك|ي)?"
+PRONOUN_SUFFIX = r"(?:هما|هم|هن|ها|ه|نا|كم|ك|ي|ا)?"
 _WORD_CHARS = r"\w"
 _GAP = r"(?:\s+\S+){0,3}?\s+"
 _THEME_KEYS = {"id", "label_ar", "label_en", "definition", "include", "exclude", "indicators", "anchors"}
@@ -155,7 +156,7 @@ class Codebook:
 _PROCLITIC_FORMS = tuple(
     sorted({a + b for a in ("", "و", "ف") for b in ("", "ال", "بال", "كال", "لل", "ب", "ك", "ل")}, key=len)
 )
-_PRONOUN_SUFFIXES = ("هما", "هم", "هن", "ها", "ه", "نا", "كم", "ك", "ي")
+_PRONOUN_SUFFIXES = ("هما", "هم", "هن", "ها", "ه", "نا", "كم", "ك", "ي", "ا")
 _GAP_MAX_WORDS = 3
 
 

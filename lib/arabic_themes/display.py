@@ -15,7 +15,7 @@ import pandas as pd
 
 __all__ = ["rtl_table", "rtl_html"]
 
-_CELL = re.compile(r"<(td|th)([^>]*)>")
+_CELL = re.compile(r"<(td|th)((?:\s[^>]*)?)>")
 
 
 class _HTML:

@@ -1,0 +1,246 @@
+"""Codebook validation, the term language (clitics, stems, gaps), evidence offsets, and the two coders."""
+
+from __future__ import annotations
+
+import re
+import textwrap
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from arabic_themes import load_corpus, load_glue_repairs, load_run_in_headings, segment
+from arabic_themes.coding import (
+    CodebookError,
+    code_sentences,
+    code_sentences_naive,
+    compile_term,
+    load_codebook,
+    parse_evidence,
+)
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def _matches(term: str, text: str) -> list[str]:
+    from arabic_themes.normalize import normalize
+
+    return [m.group(0) for m in re.finditer(compile_term(term), normalize(text).text)]
+
+
+def _code_one(term_rule: str, text: str, tmp_path: Path) -> pd.DataFrame:
+    book = tmp_path / "cb.yaml"
+    book.write_text(
+        textwrap.dedent(
+            f"""
+            themes:
+              - id: t
+                label_ar: موضوع
+                label_en: Theme
+                definition: test
+                indicators:
+                  - id: i
+                    {term_rule}
+            """
+        ),
+        encoding="utf-8",
+    )
+    codebook = load_codebook(book)
+    sentences = segment(pd.DataFrame({"doc_id": ["d"], "text": [text]}))
+    return code_sentences(sentences, codebook, {"d": text})
+
+
+# --- the term language -------------------------------------------------------------------------
+@pytest.mark.parametrize(
+    "word",
+    ["دعم", "الدعم", "ودعم", "فالدعم", "بالدعم", "للدعم", "لدعم", "كالدعم", "وبالدعم", "دعمها", "دعمه", "دعمهم", "دعما"],
+)
+def test_word_accepts_proclitics_article_and_pronoun_suffix(word: str) -> None:
+    assert _matches("دعم", f"قال إن {word} مستمر") == [word]
+
+
+@pytest.mark.parametrize("word", ["دعمت", "يدعم", "مدعوم", "الدعمية"])
+def test_word_without_star_does_not_match_other_words(word: str) -> None:
+    assert _matches("دعم", f"قال إن {word} مستمر") == []
+
+
+def test_star_makes_a_stem_and_equals_prefixes_allowed() -> None:
+    assert _matches("عسكري*", "دعم عسكرية وعسكريا") == ["عسكريه", "وعسكريا"]
+    assert _matches("=بالتجاهل", "قوبلت بالتجاهل وبالتجاهل") == ["بالتجاهل"]
+
+
+def test_article_in_the_pattern_is_optional_and_covers_lil() -> None:
+    # ل + ال contracts to لل; the written ال in a pattern is one of the proclitics
+    assert _matches("الولايات المتحدة", "للولايات المتحدة وبالولايات المتحدة") == [
+        "للولايات المتحده",
+        "وبالولايات المتحده",
+    ]
+
+
+def test_alternatives_and_normalised_spelling() -> None:
+    # the pattern is written with hamza and teh marbuta; the text without, and vice versa
+    assert _matches("{مساعدة|إسناد} عسكرية", "مساعده عسكريه واسناد عسكرية") == ["مساعده عسكريه", "واسناد عسكريه"]
+
+
+def test_gap_allows_up_to_three_words() -> None:
+    assert _matches("لم .. دعم", "لم تقدم روسيا أي دعم") == ["لم تقدم روسيا اي دعم"]
+    assert _matches("لم .. دعم", "لم تقدم روسيا حتى الآن أي دعم") == []
+
+
+def test_hyphenated_model_names() -> None:
+    assert _matches("اس-400", "منظومات إس-400 ومنظومة س-400") == ["اس-400"]
+    assert _matches("su-35", "مقاتلات Su-35 الحديثة") == ["su-35"]
+
+
+def test_adjacent_words_must_not_be_separated_by_punctuation() -> None:
+    assert _matches("دعم عسكري", "الدعم، عسكريا") == []
+
+
+@pytest.mark.parametrize("bad", ["", "..", "دعم ..", ".. دعم", "دع(م", "{}", "re:(", "re:أن"])
+def test_bad_terms_are_rejected(bad: str) -> None:
+    with pytest.raises((ValueError, re.error)):
+        compile_term(bad)
+
+
+# --- codebook validation -------------------------------------------------------------------------
+GOOD = """
+themes:
+  - id: alpha
+    label_ar: ألف
+    label_en: Alpha
+    definition: d
+    indicators:
+      - id: one
+        any: ["دعم"]
+"""
+
+
+def _write(tmp_path: Path, text: str) -> Path:
+    path = tmp_path / "codebook.yaml"
+    path.write_text(textwrap.dedent(text), encoding="utf-8")
+    return path
+
+
+@pytest.mark.parametrize(
+    ("mutation", "message"),
+    [
+        (lambda t: t.replace('any: ["دعم"]', 'any: ["دع(م"]'), r"theme 'alpha', indicator 'one': bad pattern 'دع\(م'"),
+        (lambda t: t.replace("    definition: d\n", "    definition: d\n    colour: red\n"), r"theme 'alpha'.*unknown key.*colour"),
+        (lambda t: t.replace("        any:", "        spam: 1\n        any:"), r"indicator 'one'.*unknown key.*spam"),
+        (lambda t: t + t.split("themes:\n", 1)[1], r"theme 'alpha'.*duplicate theme id"),
+        (lambda t: t.replace("    label_ar: ألف\n", ""), r"theme 'alpha'.*missing label_ar"),
+        (lambda t: t.replace("    label_en: Alpha\n", ""), r"theme 'alpha'.*missing label_en"),
+        (lambda t: t.replace('any: ["دعم"]', "all: [[\"دعم\"]]"), r"indicator 'one'.*at least two groups"),
+        (lambda t: t.replace('any: ["دعم"]', 'any: []'), r"indicator 'one'.*non-empty list"),
+        (lambda t: t.replace("id: alpha", "id: Alpha"), r"lower_snake_case"),
+        (lambda t: t.replace('any: ["دعم"]', 'any: ["re:أن"]'), r"indicator 'one'.*normalised form"),
+        (lambda t: t.replace("      - id: one\n", "      - id: one\n        all: [[\"a\"], [\"b\"]]\n"), r"exactly one of 'any' or 'all'"),
+    ],
+)
+def test_malformed_codebook_errors_name_theme_and_pattern(tmp_path: Path, mutation, message: str) -> None:
+    path = _write(tmp_path, mutation(textwrap.dedent(GOOD)))
+    with pytest.raises(CodebookError, match=message):
+        load_codebook(path)
+
+
+def test_good_codebook_loads_and_missing_file_is_named(tmp_path: Path) -> None:
+    book = load_codebook(_write(tmp_path, GOOD))
+    assert book.theme_ids == ["alpha"]
+    with pytest.raises(CodebookError, match="nope.yaml: codebook not found"):
+        load_codebook(tmp_path / "nope.yaml")
+
+
+def test_project_codebook_has_the_three_themes_with_bilingual_labels_and_anchors() -> None:
+    book = load_codebook(ROOT / "data" / "codebook.yaml")
+    assert book.theme_ids == ["strategic_ambiguity", "precedents", "ukraine_tradeoff"]
+    assert book.theme("precedents").label_ar == "السوابق"
+    corpus = load_corpus(ROOT / "data" / "raw")
+    texts = dict(zip(corpus["doc_id"], corpus["text"]))
+    for theme in book.themes:
+        assert theme.include and theme.exclude and theme.anchors
+        for anchor in theme.anchors:  # anchors are real quotations from the corpus
+            assert anchor["quote"] in texts[anchor["doc_id"]], anchor
+
+
+# --- rules: all / not --------------------------------------------------------------------------
+def test_all_requires_every_group_in_the_same_sentence(tmp_path: Path) -> None:
+    rule = 'all: [["دعم"], ["معنوي*"]]'
+    assert _code_one(rule, "قدمت دعماً معنوياً فقط.", tmp_path)["t"].tolist() == [1]  # tanwin alif accepted
+    assert _code_one(rule, "قدمت الدعم المعنوي فقط.", tmp_path)["t"].tolist() == [1]
+    assert _code_one(rule, "قدمت الدعم. وكان معنويا.", tmp_path)["t"].tolist() == [0, 0]
+
+
+def test_not_vetoes_the_indicator(tmp_path: Path) -> None:
+    rule = 'any: ["دعم"]\n                    not: ["الصين"]'
+    assert _code_one(rule, "قدمت روسيا الدعم. وقدمت الصين الدعم.", tmp_path)["t"].tolist() == [1, 0]
+
+
+# --- on the corpus ---------------------------------------------------------------------------------
+@pytest.fixture(scope="module")
+def coded_corpus() -> tuple[pd.DataFrame, pd.DataFrame, object]:
+    corpus = load_corpus(ROOT / "data" / "raw")
+    sentences = segment(corpus, load_run_in_headings(ROOT / "data" / "run_in_headings.csv"))
+    book = load_codebook(ROOT / "data" / "codebook.yaml")
+    repairs = load_glue_repairs(ROOT / "data" / "glued_words.csv")
+    return corpus, code_sentences(sentences, book, corpus, repairs), (sentences, book, repairs)
+
+
+def test_evidence_offsets_point_at_the_matched_raw_text(coded_corpus) -> None:
+    corpus, coded, (_, book, repairs) = coded_corpus
+    from arabic_themes.normalize import normalize
+
+    texts = dict(zip(corpus["doc_id"], corpus["text"]))
+    evidence = parse_evidence(coded)
+    assert len(evidence) > 50
+    bounds = coded.set_index(["doc_id", "sentence_id"])[["start", "end"]]
+    for row in evidence.itertuples():
+        raw = texts[row.doc_id][row.start : row.end]
+        s_start, s_end = bounds.loc[(row.doc_id, row.sentence_id)]
+        assert s_start <= row.start < row.end <= s_end  # inside its own sentence
+        assert raw == raw.strip() and raw  # a whole word span, no stray spaces
+        terms = [t for t in book.patterns if any(t in g for ind in book.theme(row.theme).indicators if ind.id == row.indicator for g in ind.groups)]
+        norm = normalize(raw, repairs).text
+        assert any(re.fullmatch(book.patterns[t], norm) for t in terms), (row, raw)
+
+
+def test_evidence_is_given_exactly_for_coded_sentences(coded_corpus) -> None:
+    _, coded, (_, book, _) = coded_corpus
+    evidence = parse_evidence(coded)
+    for theme in book.theme_ids:
+        with_evidence = set(evidence.loc[evidence["theme"] == theme, ["doc_id", "sentence_id"]].itertuples(index=False, name=None))
+        flagged = set(coded.loc[coded[theme] == 1, ["doc_id", "sentence_id"]].itertuples(index=False, name=None))
+        assert with_evidence == flagged
+
+
+def test_glued_word_repair_lets_patterns_match_inside_glued_words(coded_corpus) -> None:
+    corpus, coded, (_, book, repairs) = coded_corpus
+    # «موسكووطهران» contains Tehran only after repair: the raw span of a match on وطهران lies inside the glued word
+    from arabic_themes.normalize import normalize
+
+    raw = dict(zip(corpus["doc_id"], corpus["text"]))["limited_support"]
+    norm = normalize(raw, repairs)
+    hits = [norm.raw_span(m.start(), m.end()) for m in re.finditer(compile_term("طهران"), norm.text)]
+    assert any(raw[a - 5 : b] == "موسكووطهران" for a, b in hits)
+
+
+def test_fast_coder_agrees_with_naive_regex_coder(coded_corpus) -> None:
+    corpus, coded, (sentences, book, repairs) = coded_corpus
+    naive = code_sentences_naive(sentences, book, corpus, repairs)
+    pd.testing.assert_frame_equal(coded[book.theme_ids], naive[book.theme_ids])
+    # the same indicators fire in the same sentences (spans may differ: the naive coder keeps the first match only)
+    fast_ind = set(parse_evidence(coded)[["doc_id", "sentence_id", "theme", "indicator"]].itertuples(index=False, name=None))
+    naive_ind = set(parse_evidence(naive)[["doc_id", "sentence_id", "theme", "indicator"]].itertuples(index=False, name=None))
+    assert fast_ind == naive_ind
+
+
+def test_coder_output_is_deterministic_and_keeps_the_sentence_table(coded_corpus) -> None:
+    corpus, coded, (sentences, book, repairs) = coded_corpus
+    again = code_sentences(sentences, book, corpus, repairs)
+    pd.testing.assert_frame_equal(coded, again)
+    pd.testing.assert_frame_equal(coded[sentences.columns], sentences)
+
+
+def test_missing_text_for_a_document_is_named(coded_corpus) -> None:
+    _, _, (sentences, book, _) = coded_corpus
+    with pytest.raises(ValueError, match="no raw text given for doc_id"):
+        code_sentences(sentences, book, {})
