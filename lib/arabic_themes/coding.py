@@ -677,3 +677,17 @@ def parse_evidence(coded: pd.DataFrame) -> pd.DataFrame:
                 raise ValueError(f"malformed evidence entry {item!r} in {doc_id} sentence {sentence_id}")
             rows.append((doc_id, sentence_id, m["theme"], m["indicator"], int(m["start"]), int(m["end"])))
     return pd.DataFrame(rows, columns=["doc_id", "sentence_id", "theme", "indicator", "start", "end"])
+
+
+def theme_table(coded: pd.DataFrame, theme_ids: Sequence[str]) -> pd.DataFrame:
+    """Per article (in order of appearance) and in total: units, and count and share per theme."""
+    order = list(dict.fromkeys(coded["doc_id"]))
+    grouped = coded.groupby("doc_id", sort=False)
+    table = pd.DataFrame({"doc_id": order, "units": grouped.size().reindex(order).to_numpy()})
+    for theme in theme_ids:
+        table[theme] = grouped[theme].sum().reindex(order).to_numpy()
+    total = {"doc_id": "total", "units": int(table["units"].sum()), **{t: int(table[t].sum()) for t in theme_ids}}
+    table = pd.concat([table, pd.DataFrame([total])], ignore_index=True)
+    for theme in theme_ids:
+        table[f"{theme}_share"] = (table[theme] / table["units"]).round(3)
+    return table

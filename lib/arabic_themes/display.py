@@ -45,3 +45,44 @@ def rtl_table(frame: pd.DataFrame, *, index: bool = False, float_format: str = "
 def rtl_html(text: str) -> _HTML:
     """A paragraph of Arabic (escaped) laid out right to left."""
     return _HTML(f'<p dir="rtl">{html.escape(text)}</p>', text)
+
+
+def highlighted_sentences(coded: pd.DataFrame, theme: str, limit: int | None = None) -> _HTML:
+    """Sentences coded for ``theme`` with their evidence spans in bold and the indicators named.
+
+    Spans come from the ``evidence`` column (raw article offsets), so what is bold is exactly what
+    matched in the raw text.
+    """
+    from arabic_themes.coding import parse_evidence
+
+    rows = coded[coded[theme] == 1]
+    if limit is not None:
+        rows = rows.groupby("doc_id", sort=False).head(limit)
+    evidence = parse_evidence(rows)
+    evidence = evidence[evidence["theme"] == theme]
+    body, plain = [], []
+    for r in rows.itertuples(index=False):
+        spans = evidence[(evidence["doc_id"] == r.doc_id) & (evidence["sentence_id"] == r.sentence_id)]
+        marks = sorted({(a - r.start, b - r.start) for a, b in zip(spans["start"], spans["end"])})
+        pieces, last = [], 0
+        for a, b in marks:
+            if a < last:  # overlapping spans: extend the current bold run
+                if b > last:
+                    pieces[-1] = pieces[-1][:-4] + html.escape(r.text[last:b]) + "</b>"
+                    last = b
+                continue
+            pieces.append(html.escape(r.text[last:a]))
+            pieces.append(f"<b>{html.escape(r.text[a:b])}</b>")
+            last = b
+        pieces.append(html.escape(r.text[last:]))
+        indicators = ", ".join(dict.fromkeys(spans["indicator"]))
+        body.append(
+            f'<tr><td dir="auto">{html.escape(r.doc_id)}</td><td>{r.sentence_id}</td>'
+            f'<td dir="rtl">{"".join(pieces)}</td><td dir="auto">{html.escape(indicators)}</td></tr>'
+        )
+        plain.append(f"{r.doc_id} {r.sentence_id}: {r.text[:60]} [{indicators}]")
+    markup = (
+        '<table class="dataframe"><thead><tr><th>doc_id</th><th>sentence_id</th><th dir="auto">text (evidence in bold)</th>'
+        "<th>indicators</th></tr></thead><tbody>" + "".join(body) + "</tbody></table>"
+    )
+    return _HTML(markup, "\n".join(plain))
