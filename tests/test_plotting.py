@@ -1,0 +1,370 @@
+"""Figures: Arabic labels on the running renderer, house style, reproducible files, image baselines.
+
+The figure tests compare against PNGs in ``tests/baseline`` when pytest runs with ``--mpl``;
+regenerate them after a deliberate change with
+
+    python -m pytest tests/test_plotting.py --mpl-generate-path=tests/baseline
+
+and look at every PNG before keeping it. They use small synthetic frames built here (not the
+corpus), so tuning the codebook never moves a baseline.
+"""
+
+from __future__ import annotations
+
+import sys
+import unicodedata
+from dataclasses import dataclass
+from pathlib import Path
+
+import arabic_reshaper
+import matplotlib
+import numpy as np
+import pandas as pd
+import pytest
+from bidi import get_display
+from matplotlib import font_manager, ft2font
+from matplotlib.backends.backend_agg import FigureCanvasAgg
+from matplotlib.figure import Figure
+
+from arabic_themes import plotting
+from arabic_themes.plotting import (
+    THEME_COLORS,
+    arabic_label,
+    bilingual,
+    house_style,
+    plot_actor_mentions,
+    plot_agreement,
+    plot_cooccurrence,
+    plot_theme_dispersion,
+    plot_theme_shares,
+    register_arabic_font,
+    renderer_shapes_text,
+    save_figure,
+    theme_color,
+)
+
+MPL = dict(baseline_dir="baseline", tolerance=2, savefig_kwargs={"dpi": 100})
+
+
+# --- synthetic data ------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Label:
+    id: str
+    label_ar: str
+    label_en: str
+
+
+THEMES = [
+    Label("strategic_ambiguity", "الغموض الاستراتيجي", "Strategic ambiguity"),
+    Label("precedents", "السوابق", "Precedents"),
+    Label("ukraine_tradeoff", "مقايضة أوكرانيا", "Ukraine trade-off"),
+]
+# One label mixes Arabic, a Latin model name and digits, as real headlines do.
+DOC_LABELS = {"doc_a": "دعم محدود", "doc_b": "حسابات بوتين", "doc_c": "منظومة إس-400 (S-400) في 2025"}
+# Per article, one code string per sentence: digits are the three themes in THEMES order.
+CODES = {
+    "doc_a": ["100", "110", "000", "100", "001", "000", "101", "100", "010", "000", "100", "000"],
+    "doc_b": ["000", "100", "100", "011", "010", "000", "100", "001", "100"],
+    "doc_c": ["100", "000", "000", "010", "010", "110", "000", "001", "001", "101", "000", "100", "000", "100", "000"],
+}
+# Where the reference coding differs from the coder: (doc, sentence_id) -> reference codes.
+REFERENCE_CODES = {
+    ("doc_a", 3): "000",
+    ("doc_a", 9): "010",
+    ("doc_b", 4): "111",
+    ("doc_c", 2): "100",
+    ("doc_c", 8): "000",
+    ("doc_c", 13): "001",
+}
+ACTORS = [
+    Label("russia", "روسيا", "Russia"),
+    Label("iran", "إيران", "Iran"),
+    Label("united_states", "الولايات المتحدة", "United States"),
+    Label("israel", "إسرائيل", "Israel"),
+    Label("putin", "بوتين", "Vladimir Putin"),
+    Label("trump", "ترامب", "Donald Trump"),
+]
+ACTOR_COUNTS = {"doc_a": [15, 14, 5, 3, 2, 1], "doc_b": [24, 19, 4, 3, 12, 3], "doc_c": [9, 11, 0, 2, 1, 0]}
+
+
+def coded_frame() -> pd.DataFrame:
+    rows = []
+    for doc, codes in CODES.items():
+        position = 0
+        for k, code in enumerate(codes, start=1):
+            flags = {t.id: int(c) for t, c in zip(THEMES, code)}
+            rows.append(
+                {"doc_id": doc, "paragraph": 1 + (k - 1) // 3, "sentence_id": k, "start": position,
+                 "end": position + 40, "kind": "sentence", "text": "جملة", **flags, "evidence": ""}
+            )
+            position += 41
+    return pd.DataFrame(rows)
+
+
+def reference_frame() -> pd.DataFrame:
+    reference = coded_frame()
+    for (doc, k), code in REFERENCE_CODES.items():
+        row = reference.index[(reference["doc_id"] == doc) & (reference["sentence_id"] == k)][0]
+        for theme, c in zip(THEMES, code):
+            reference.loc[row, theme.id] = int(c)
+    return reference
+
+
+def mentions_frame() -> pd.DataFrame:
+    rows = []
+    for doc, counts in ACTOR_COUNTS.items():
+        for actor, n in zip(ACTORS, counts):
+            rows += [
+                {"doc_id": doc, "sentence_id": 1 + i, "actor": actor.id, "alias": actor.label_ar,
+                 "start": 10 * i, "end": 10 * i + 5}
+                for i in range(n)
+            ]
+    return pd.DataFrame(rows)
+
+
+# --- Arabic labels -------------------------------------------------------------------------------
+
+WORDS = ["الغموض الاستراتيجي", "بيت", "موسكو وطهران", "إس-400"]
+
+
+@pytest.mark.parametrize("text", WORDS)
+def test_arabic_label_without_shaping_is_the_classic_recipe(text: str) -> None:
+    assert arabic_label(text, shaping=False) == get_display(arabic_reshaper.reshape(text))
+    assert arabic_label(text, shaping=False) != text
+
+
+@pytest.mark.parametrize("text", WORDS)
+def test_arabic_label_with_shaping_is_unchanged(text: str) -> None:
+    assert arabic_label(text, shaping=True) == text
+
+
+def test_arabic_label_detects_the_renderer() -> None:
+    expected = tuple(matplotlib.__version_info__[:2]) >= (3, 11) and bool(getattr(ft2font, "__libraqm_version__", ""))
+    assert renderer_shapes_text() is expected
+    assert arabic_label("بيت") == arabic_label("بيت", shaping=expected)
+
+
+def test_arabic_label_keeps_line_order() -> None:
+    two_lines = "الغموض الاستراتيجي\nمقايضة أوكرانيا"
+    prepared = arabic_label(two_lines, shaping=False).split("\n")
+    assert prepared == [arabic_label(line, shaping=False) for line in two_lines.split("\n")]
+
+
+def test_bilingual() -> None:
+    assert bilingual("الغموض الاستراتيجي", "Strategic ambiguity", shaping=True) == "الغموض الاستراتيجي\nStrategic ambiguity"
+    recipe = get_display(arabic_reshaper.reshape("السوابق"))
+    assert bilingual("السوابق", "Precedents", shaping=False) == f"{recipe}\nPrecedents"
+
+
+# --- what the real renderer draws ------------------------------------------------------------------
+#
+# Two independent checks that, on this matplotlib, the first *logical* letter of an Arabic word
+# ends up at the *right* end of the drawing when the string is passed unchanged, and at the LEFT
+# end when it went through the classic get_display(reshape(...)) recipe (i.e. the recipe draws
+# the word backwards on a renderer that shapes by itself).
+#
+# 1. Glyph positions from matplotlib's own text layout (libraqm), the function the Agg backend
+#    uses to place glyphs: for "بيت" (b-y-t) every glyph of ب must lie right of all the others.
+#    Marks (dots) are separate glyphs attributed to their letter, so we compare whole letters:
+#    min x of the first letter > max x of any other letter.
+# 2. Pixels from an Agg canvas: "ب" followed by kashidas (tatweel) is a long flat stroke with a
+#    single dot under ب at one end. Read right-to-left, ب is at the right and the stroke runs
+#    left; the lowest ink (the dot, below the baseline) must therefore be at the right end.
+#    This needs no knowledge of the layout API, only of what the image looks like.
+
+
+def _arabic_font() -> ft2font.FT2Font:
+    path = font_manager.findfont(font_manager.FontProperties(family=register_arabic_font()))
+    font = ft2font.FT2Font(path)
+    font.set_size(24, 72)
+    return font
+
+
+def _base_letter(char: str) -> str:
+    """ب for ب and for its presentation forms (ﺑ ﺒ ﺐ ﺏ) produced by arabic_reshaper."""
+    return unicodedata.normalize("NFKC", char)
+
+
+def _glyph_extents(text: str, letter: str) -> tuple[list[float], list[float]]:
+    """x positions of the glyphs belonging to ``letter`` and of all other glyphs."""
+    from matplotlib._text_helpers import layout
+
+    own, other = [], []
+    for item in layout(text, _arabic_font()):
+        (own if _base_letter(item.char) == letter else other).append(item.x)
+    assert own and other, f"layout of {text!r} did not report the glyphs of {letter!r}"
+    return own, other
+
+
+needs_shaping = pytest.mark.skipif(not renderer_shapes_text(), reason="matplotlib does not shape text here")
+
+
+@needs_shaping
+@pytest.mark.parametrize("word", ["بيت", "الغموض", "مقايضة"])
+def test_layout_puts_first_logical_letter_at_the_right(word: str) -> None:
+    first = word[0]
+    own, other = _glyph_extents(word, first)
+    assert min(own) > max(other), f"{first!r} of {word!r} is not the rightmost glyph"
+
+
+@needs_shaping
+@pytest.mark.parametrize("word", ["بيت", "الغموض", "مقايضة"])
+def test_classic_recipe_is_drawn_reversed_by_this_renderer(word: str) -> None:
+    first = word[0]
+    recipe = get_display(arabic_reshaper.reshape(word))
+    own, other = _glyph_extents(recipe, first)
+    assert max(own) < min(other), f"with the recipe, {first!r} should be drawn at the LEFT end"
+
+
+@needs_shaping
+def test_wrapped_arabic_line_starting_with_latin_stays_right_to_left() -> None:
+    # "منظومة إس-400 (S-400) في 2025" wrapped leaves the line "(S-400) في". Its first strong
+    # letter is Latin, so on its own it would be laid out left-to-right with "(" at the left.
+    # The wrapper marks it right-to-left: the first logical character "(" is then rightmost.
+    from matplotlib._text_helpers import layout
+
+    line = plotting._wrap(DOC_LABELS["doc_c"], 14).split("\n")[1]
+    assert line.lstrip("\u200f") == "(S-400) في"
+    for text, paren_is_rightmost in ((line, True), (line.lstrip("\u200f"), False)):
+        xs = {item.char: item.x for item in layout(text, _arabic_font()) if item.char not in "\u200f "}
+        assert (xs["("] == max(xs.values())) is paren_is_rightmost
+
+
+def _lowest_ink_position(text: str) -> float:
+    """Where (0 = left, 1 = right) the lowest ink of ``text`` is, drawn by Agg with the house font."""
+    with house_style():
+        fig = Figure(figsize=(6, 1.5), dpi=100)
+        FigureCanvasAgg(fig)
+        fig.text(0.5, 0.5, text, ha="center", va="center", fontsize=40)
+        fig.canvas.draw()
+        ink = np.asarray(fig.canvas.buffer_rgba())[..., :3].mean(axis=2) < 128
+    rows, cols = np.where(ink.any(axis=1))[0], np.where(ink.any(axis=0))[0]
+    lowest = np.where(ink[rows.max() - 3 : rows.max() + 1].any(axis=0))[0]
+    return float((lowest.mean() - cols.min()) / (cols.max() - cols.min()))
+
+
+KASHIDA_WORD = "ب" + "\u0640" * 7  # ب then seven tatweels: the dot of ب is the lowest ink
+
+
+def test_agg_draws_arabic_label_right_to_left() -> None:
+    # holds on every renderer: arabic_label gives what the running renderer needs
+    assert _lowest_ink_position(arabic_label(KASHIDA_WORD)) > 0.8
+
+
+@needs_shaping
+def test_agg_draws_classic_recipe_backwards() -> None:
+    assert _lowest_ink_position(KASHIDA_WORD) > 0.8
+    assert _lowest_ink_position(get_display(arabic_reshaper.reshape(KASHIDA_WORD))) < 0.2
+
+
+# --- fonts, style, colours, saving -----------------------------------------------------------------
+
+
+def test_register_arabic_font_uses_the_installed_package() -> None:
+    import fontpkg_noto_sans_arabic
+
+    assert register_arabic_font() == "Noto Sans Arabic"
+    path = Path(font_manager.findfont(font_manager.FontProperties(family="Noto Sans Arabic"), fallback_to_default=False))
+    assert path.suffix == ".ttf"
+    assert path.resolve().is_relative_to(Path(fontpkg_noto_sans_arabic.ROOT).resolve())
+    before = len(font_manager.fontManager.ttflist)
+    register_arabic_font.cache_clear()
+    register_arabic_font()
+    assert len(font_manager.fontManager.ttflist) == before, "registering twice added the font again"
+
+
+def test_noto_sans_arabic_covers_latin_and_digits() -> None:
+    # so mixed labels (إس-400, S-400, 2025) need no fallback; DejaVu Sans is there if they did
+    charmap = _arabic_font().get_charmap()
+    assert all(ord(c) in charmap for c in "S-400 2025 AZaz()%")
+
+
+def test_register_arabic_font_falls_back_with_a_warning(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setitem(sys.modules, "fontpkg_noto_sans_arabic", None)  # import now fails
+    register_arabic_font.cache_clear()
+    try:
+        with pytest.warns(RuntimeWarning, match="fontpkg_noto_sans_arabic"):
+            assert register_arabic_font() == "DejaVu Sans"
+    finally:
+        register_arabic_font.cache_clear()
+
+
+def test_house_style() -> None:
+    with house_style():
+        rc = matplotlib.rcParams.copy()
+    assert rc["font.family"] == ["Noto Sans Arabic", "DejaVu Sans"]
+    assert rc["figure.dpi"] == 150 and rc["savefig.dpi"] == 150
+    assert not rc["axes.spines.top"] and not rc["axes.spines.right"]
+    assert rc["figure.facecolor"] == "white"
+
+
+def test_theme_colors() -> None:
+    assert set(THEME_COLORS) == {"strategic_ambiguity", "precedents", "ukraine_tradeoff"}
+    assert theme_color("precedents", 7) == THEME_COLORS["precedents"]
+    custom = [theme_color(f"custom_{i}", i) for i in range(5)]
+    assert len(set(custom)) == 5 and not set(custom) & set(THEME_COLORS.values())
+    assert set(custom) <= set(plotting.OKABE_ITO.values())
+
+
+def test_save_figure_is_byte_identical(tmp_path: Path) -> None:
+    fig = plot_theme_shares(coded_frame(), THEMES, DOC_LABELS)
+    first = save_figure(fig, tmp_path / "a" / "shares.png")
+    second = save_figure(fig, tmp_path / "b" / "shares.png")
+    assert first.read_bytes() == second.read_bytes()
+    again = save_figure(plot_theme_shares(coded_frame(), THEMES, DOC_LABELS), tmp_path / "c.png")
+    assert again.read_bytes() == first.read_bytes()
+    assert first.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+    assert b"Software" not in first.read_bytes()
+    assert fig.axes, "save_figure must not close or clear the figure"
+
+
+# --- input checks ------------------------------------------------------------------------------------
+
+
+def test_missing_theme_column_is_named() -> None:
+    with pytest.raises(ValueError, match="precedents"):
+        plot_theme_shares(coded_frame().drop(columns="precedents"), THEMES)
+
+
+def test_agreement_needs_matching_sentences() -> None:
+    reference = reference_frame()
+    reference.loc[0, "start"] = 9999
+    with pytest.raises(ValueError, match="not in the coded table"):
+        plot_agreement(coded_frame(), reference, THEMES)
+
+
+def test_agreement_counts() -> None:
+    counts = plotting._agreement_counts(coded_frame(), reference_frame(), [t.id for t in THEMES])
+    assert counts[["both1", "fp", "fn", "both0"]].sum(axis=1).tolist() == [36, 36, 36]
+    row = counts.set_index("theme").loc["ukraine_tradeoff"]
+    assert (row["both1"], row["fp"], row["fn"]) == (6, 1, 1)
+
+
+# --- figure baselines (compared with --mpl) --------------------------------------------------------
+
+
+@pytest.mark.mpl_image_compare(**MPL)
+def test_plot_theme_shares() -> Figure:
+    return plot_theme_shares(coded_frame(), THEMES, DOC_LABELS)
+
+
+@pytest.mark.mpl_image_compare(**MPL)
+def test_plot_theme_dispersion() -> Figure:
+    return plot_theme_dispersion(coded_frame(), THEMES, DOC_LABELS)
+
+
+@pytest.mark.mpl_image_compare(**MPL)
+def test_plot_cooccurrence() -> Figure:
+    return plot_cooccurrence(coded_frame(), THEMES)
+
+
+@pytest.mark.mpl_image_compare(**MPL)
+def test_plot_agreement() -> Figure:
+    return plot_agreement(coded_frame(), reference_frame(), THEMES)
+
+
+@pytest.mark.mpl_image_compare(**MPL)
+def test_plot_actor_mentions() -> Figure:
+    return plot_actor_mentions(mentions_frame(), ACTORS, DOC_LABELS)
