@@ -90,6 +90,14 @@ def _read_metadata(folder: Path) -> tuple[list[dict[str, str]], list[int]]:
         raise CorpusError(
             f"{meta_path}: no metadata file. Create one with `arabic-themes init-corpus {folder}`."
         )
+    data = meta_path.read_bytes()
+    try:
+        data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise CorpusError(
+            f"{meta_path}: not valid UTF-8 (byte {exc.start} is 0x{data[exc.start]:02x}). If a spreadsheet saved "
+            "it as Windows-1256, convert it with `iconv -f WINDOWS-1256 -t UTF-8` or save it again as CSV UTF-8."
+        ) from None
     with meta_path.open(encoding="utf-8-sig", newline="") as handle:
         reader = csv.DictReader(handle)
         header = reader.fieldnames or []

@@ -7,11 +7,14 @@ text can be reported as a raw span (:meth:`NormalizedText.raw_span`).
 
 What changes (character classes come from :mod:`pyarabic.araby`, so they agree with pyarabic):
 
-* diacritics (harakat, tanwin, shadda, sukun, dagger alef) and tatweel are removed;
+* diacritics (harakat, tanwin, shadda, sukun, dagger alef, and the other marks
+  ``pyarabic.araby.strip_diacritics`` removes, such as the combining hamza of decomposed text)
+  and tatweel are removed;
 * alef variants (أ إ آ ٱ) become ا; hamza on waw/ya (ؤ ئ) become و/ي;
 * alef maqsura ى becomes ي and teh marbuta ة becomes ه;
 * Persian kaf/yeh (ک ی) become Arabic ك/ي; Arabic-Indic digits become ASCII digits;
-* Latin letters are lower-cased (``S-400`` and ``s-400`` match alike);
+* Latin letters are lower-cased (``S-400`` and ``s-400`` match alike); a letter whose lower case
+  is longer (only ``İ``) is left as it is, so offsets stay one to one;
 * glued words listed in a repair table (``موسكووطهران`` → ``موسكو وطهران``) get the missing space.
 
 Deletions and 1:1 replacements are done with ``str.translate`` and NumPy so a whole archive is
@@ -38,6 +41,9 @@ __all__ = [
 
 # --- character tables (from pyarabic, so the rules agree with a well-kept library) -------------
 _DELETE = set(araby.TASHKEEL) | {araby.TATWEEL, araby.SMALL_ALEF, "\u0670"}
+# Everything pyarabic.araby.strip_diacritics removes: also the extended combining marks U+0653-U+065F
+# (maddah/hamza above and below, as in decomposed NFD text, where أ is ا + U+0654).
+_DELETE |= set(araby.DIACRITICS)
 # Quranic annotation marks and the rarely seen extended Arabic combining marks.
 _DELETE |= {chr(c) for c in range(0x0610, 0x061B)} | {chr(c) for c in range(0x06D6, 0x06EE)}
 _DELETE |= {"\u200c", "\u200d", "\u200e", "\u200f", "\u061c", "\ufeff"}  # joiners and bidi marks
@@ -108,7 +114,8 @@ def load_glue_repairs(path: str | Path) -> list[GlueRepair]:
         if missing:
             raise ValueError(f"{path}: missing column(s) {sorted(missing)}; expected glued,repaired,note")
         seen: set[str] = set()
-        for line, row in enumerate(reader, start=2):
+        for row in reader:
+            line = reader.line_num  # the physical line (blank lines and quoted newlines counted)
             glued, repaired = (row["glued"] or "").strip(), (row["repaired"] or "").strip()
             if not glued or not repaired:
                 raise ValueError(f"{path}, line {line}: both 'glued' and 'repaired' must be filled")
@@ -123,9 +130,17 @@ def load_glue_repairs(path: str | Path) -> list[GlueRepair]:
     return repairs
 
 
+def _lower(text: str) -> str:
+    """Lower-case without changing the length: a letter whose lower case is longer (only İ) stays as it is."""
+    lowered = text.lower()
+    if len(lowered) == len(text):
+        return lowered
+    return "".join(low if len(low := ch.lower()) == 1 else ch for ch in text)
+
+
 def normalize_word(text: str) -> str:
     """Normalise a short string (a pattern, a name) without tracking offsets."""
-    return text.translate(_TABLE).lower()
+    return _lower(text.translate(_TABLE))
 
 
 def _glue_regex(repairs: list[GlueRepair]) -> re.Pattern[str] | None:
@@ -148,11 +163,8 @@ def normalize(raw: str, repairs: list[GlueRepair] | None = None) -> NormalizedTe
     # 1. which raw characters survive (deletions), found with one regex pass
     deleted = [m.start() for m in _DELETE_RE.finditer(raw)]
     offsets = np.delete(np.arange(len(raw), dtype=np.int64), deleted) if deleted else np.arange(len(raw), dtype=np.int64)
-    # 2. 1:1 replacements and deletions in C; lower() keeps length for the scripts we see
-    text = raw.translate(_TABLE)
-    lowered = text.lower()
-    if len(lowered) == len(text):
-        text = lowered
+    # 2. 1:1 replacements and deletions in C; lower-casing keeps the length (see _lower)
+    text = _lower(raw.translate(_TABLE))
     # 3. glued words: insert spaces, mapping each inserted space to the next raw character
     applied: list[tuple[int, str]] = []
     key = tuple(repairs or ())

@@ -10,7 +10,8 @@ Rules (each has a test in ``tests/test_segment.py``):
 * **Quotations** are not split: an end inside a balanced quotation (``«…»``, ``“…”``, ``"…"``,
   ``"…″``) is ignored, so a quoted remark of two sentences stays with its attribution. If a
   paragraph's straight quotes do not balance they are ignored rather than guessed at.
-* **Headings on their own line** (short, no sentence-final ``.``/``!``/``:``) get ``kind="heading"``.
+* **Headings on their own line** (short, no sentence-final ``.``/``!``/``:``, also not before closing
+  quotes as in ``«… نتدخل.»``) get ``kind="heading"``.
 * **Headings run into the text** (scraped pages lost the line break: ``… 2025. دعم محدود
   بتصريحات دبلوماسية رغم توقيع …``) cannot be told from the sentence by punctuation. They are
   listed per document in a table (``data/run_in_headings.csv``) and split off as their own
@@ -107,7 +108,8 @@ def _split_paragraph(para: str, headings: Iterable[str]) -> list[tuple[int, int,
         units.append((start, end, kind))
     if len(units) == 1 and units[0][2] == "sentence":
         text = para[units[0][0] : units[0][1]]
-        if len(text.split()) <= _HEADING_MAX_WORDS and not re.search(r"[.!:…،,]$", text):
+        # sentence-final punctuation may be followed by closing quotes/brackets: «… نتدخل.»
+        if len(text.split()) <= _HEADING_MAX_WORDS and not re.search(r"[.!:…،,][\"'”’»″)\]]*$", text):
             units[0] = (units[0][0], units[0][1], "heading")
     return units
 
