@@ -8,6 +8,8 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from arabic_themes import load_corpus, load_glue_repairs, load_run_in_headings, segment
 from arabic_themes.coding import (
@@ -244,3 +246,18 @@ def test_missing_text_for_a_document_is_named(coded_corpus) -> None:
     _, _, (sentences, book, _) = coded_corpus
     with pytest.raises(ValueError, match="no raw text given for doc_id"):
         code_sentences(sentences, book, {})
+
+
+@settings(max_examples=200, deadline=None)
+@given(text=st.text(max_size=80) | st.text(alphabet="ab -_\n\t.،اوبلكمن١٢3٣🙂", max_size=80))
+def test_property_token_layout_agrees_with_regex_tokens(text: str) -> None:
+    """The NumPy tokeniser finds exactly re's \\w+ tokens and classifies the separators like str methods."""
+    from arabic_themes.coding import _token_layout
+
+    matches = list(re.finditer(r"\w+", text))
+    starts, ends, sep_space, sep_hyphen = _token_layout(text, len(matches))
+    assert starts.tolist() == [m.start() for m in matches]
+    assert ends.tolist() == [m.end() for m in matches]
+    following = [text[m.end() : (matches[i + 1].start() if i + 1 < len(matches) else len(text))] for i, m in enumerate(matches)]
+    assert sep_space.tolist() == [s.isspace() for s in following]
+    assert sep_hyphen.tolist() == [s == "-" for s in following]

@@ -430,3 +430,22 @@ def test_property_agrees_with_pyarabic(raw: str) -> None:
     stripped = araby.strip_diacritics(araby.strip_tatweel(raw))
     assert normalize(stripped).text == normalize(raw).text
     assert normalize(stripped, _repairs()).text == normalize(raw, _repairs()).text
+
+
+@SETTINGS
+@given(raw=raw_texts_strategy | st.text(max_size=60))
+def test_property_table_lookup_equals_str_translate(raw: str) -> None:
+    """The NumPy code-point path and the plain str.translate path normalise alike."""
+    from arabic_themes.normalize import _normalize_chars, _normalize_chars_slow
+
+    fast_text, fast_offsets = _normalize_chars(raw)
+    slow_text, slow_offsets = _normalize_chars_slow(raw)
+    assert fast_text == slow_text
+    assert fast_offsets.tolist() == slow_offsets.tolist()
+
+
+def test_table_lookup_covers_the_whole_bmp() -> None:
+    from arabic_themes.normalize import _normalize_chars, _normalize_chars_slow
+
+    every = "".join(chr(c) for c in range(1, 0x10000) if not 0xD800 <= c < 0xE000 and c != 0x03A3)
+    assert _normalize_chars(every)[0] == _normalize_chars_slow(every)[0]

@@ -397,3 +397,23 @@ def test_property_invariants_with_run_in_headings(data: st.DataObject, text: str
     check_invariants(text, frame)
     if len(headings) == 1:  # (two listed words may overlap in the text, e.g. قال and لن in قالنتدخل)
         assert headings[0] in frame.loc[frame["kind"] == "heading", "text"].tolist()
+
+
+@SETTINGS
+@given(docs=st.lists(texts, min_size=1, max_size=4))
+def test_property_whole_corpus_pass_equals_article_by_article(docs: list[str]) -> None:
+    """segment() scans many articles at once; it must give what segment_text gives per article."""
+    corpus = pd.DataFrame({"doc_id": [f"d{i}" for i in range(len(docs))], "text": docs})
+    expected = [segment_text(text, doc_id) for doc_id, text in zip(corpus["doc_id"], corpus["text"])]
+    expected_frame = pd.concat(expected, ignore_index=True)
+    got = segment(corpus)
+    assert got.to_dict("records") == expected_frame.to_dict("records")
+
+
+def test_whole_corpus_pass_on_the_corpus_matches_article_by_article() -> None:
+    from arabic_themes.corpus import load_corpus
+
+    corpus = load_corpus(Path(__file__).resolve().parents[1] / "data" / "raw")
+    got = segment(corpus)
+    expected = pd.concat([segment_text(t, d) for d, t in zip(corpus["doc_id"], corpus["text"])], ignore_index=True)
+    assert got.to_dict("records") == expected.to_dict("records")

@@ -1,21 +1,72 @@
-"""arabic_themes: load, normalise, segment and theme-code Arabic news articles, offsets kept."""
+"""arabic_themes: load, normalise, segment and theme-code Arabic news articles, offsets kept.
 
+The pipeline, one small function per step, tidy data frames in and out (one row per unit)::
+
+    corpus = load_corpus("data/raw")                      # one row per article
+    sentences = segment(corpus, load_run_in_headings("data/run_in_headings.csv"))
+    coded = code_sentences(sentences, load_codebook("data/codebook.yaml"))
+    kwic(corpus, "اوكراني*")                               # concordance
+    agreement(align_reference(coded, load_reference(path, themes), themes), themes)
+"""
+
+from arabic_themes.actors import Actor, count_mentions, find_mentions, load_actors
+from arabic_themes.coding import Codebook, CodebookError, code_sentences, code_sentences_naive, load_codebook, parse_evidence, theme_table
+from arabic_themes.concordance import kwic
 from arabic_themes.corpus import CorpusError, load_corpus, read_text, write_metadata_template
+from arabic_themes.describe import corpus_sizes, normalisation_changes, normalisation_examples
+from arabic_themes.display import highlighted_sentences, rtl_html, rtl_table
 from arabic_themes.normalize import NormalizedText, load_glue_repairs, normalize, normalize_word
+from arabic_themes.plotting import THEME_COLORS, arabic_label, bilingual, house_style, plot_actor_mentions, plot_agreement, plot_cooccurrence, plot_theme_dispersion, plot_theme_shares, register_arabic_font, renderer_shapes_text, save_figure, theme_color
+from arabic_themes.reliability import agreement, align_reference, disagreements, load_reference
 from arabic_themes.segment import load_run_in_headings, segment, segment_text
 
 __version__ = "0.1.0"
 
 __all__ = [
+    "Actor",
+    "agreement",
+    "align_reference",
+    "arabic_label",
+    "bilingual",
+    "code_sentences",
+    "code_sentences_naive",
+    "Codebook",
+    "CodebookError",
+    "corpus_sizes",
     "CorpusError",
-    "NormalizedText",
+    "count_mentions",
+    "disagreements",
+    "find_mentions",
+    "highlighted_sentences",
+    "house_style",
+    "kwic",
+    "load_actors",
+    "load_codebook",
     "load_corpus",
     "load_glue_repairs",
+    "load_reference",
     "load_run_in_headings",
+    "normalisation_changes",
+    "normalisation_examples",
     "normalize",
     "normalize_word",
+    "NormalizedText",
+    "parse_evidence",
+    "plot_actor_mentions",
+    "plot_agreement",
+    "plot_cooccurrence",
+    "plot_theme_dispersion",
+    "plot_theme_shares",
     "read_text",
+    "register_arabic_font",
+    "renderer_shapes_text",
+    "rtl_html",
+    "rtl_table",
+    "save_figure",
     "segment",
     "segment_text",
+    "theme_color",
+    "THEME_COLORS",
+    "theme_table",
     "write_metadata_template",
 ]

@@ -42,6 +42,7 @@ import numpy as np
 import pandas as pd
 import yaml
 
+from arabic_themes._chars import classify, runs as _runs
 from arabic_themes.normalize import GlueRepair, normalize, normalize_word
 
 __all__ = [
@@ -262,6 +263,22 @@ def compile_term(term: str) -> str:
     return "".join(out)
 
 
+def _token_layout(text: str, n_tokens: int) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """Start and end of each ``\\w+`` token, and whether the separator after it is whitespace only
+    or a single hyphen, computed with NumPy over the code points (no Python loop per token)."""
+    codes, is_word, is_space = classify(text)
+    starts, ends = _runs(is_word)
+    if len(starts) != n_tokens:  # cannot happen if the tables agree with re's \w
+        raise AssertionError("token layout disagrees with the regex tokeniser")
+    next_start = np.append(starts[1:], len(text))
+    gap = next_start - ends
+    nonspace = np.concatenate(([0], np.cumsum(~is_space, dtype=np.int32)))
+    sep_space = (gap > 0) & (nonspace[next_start] == nonspace[ends])
+    hyphen_at = np.minimum(ends, max(len(codes) - 1, 0))
+    sep_hyphen = (gap == 1) & (codes[hyphen_at] == ord("-")) if len(codes) else np.zeros(0, dtype=bool)
+    return starts.astype(np.int64), ends.astype(np.int64), sep_space, sep_hyphen
+
+
 class _Matcher:
     """Finds all hits of a codebook's terms in normalised text with one tokenisation pass.
 
@@ -329,11 +346,7 @@ class _Matcher:
                     found.append((t_index, arr[:, 0], arr[:, 1]))
         if n == 0:
             return self._collect(found)
-        lengths = np.fromiter(map(len, parts), dtype=np.int64, count=len(parts))
-        bounds = np.cumsum(lengths)
-        tok_start = bounds[0::2][:n]  # end of separator before token i
-        tok_end = bounds[1::2]
-        seps = parts[2::2]  # separator after token i (n of them; the last may be "")
+        tok_start, tok_end, sep_space, sep_hyphen = _token_layout(text, n)
         codes, uniques = pd.factorize(pd.Series(tokens, dtype=object), sort=False)
         # word id -> sorted token positions
         cache = self._type_cache
@@ -346,9 +359,14 @@ class _Matcher:
                 word_types.setdefault(wid, []).append(type_id)
         if not word_types:
             return self._collect(found)
-        order = np.argsort(codes, kind="stable")
-        type_first = np.searchsorted(codes[order], np.arange(len(uniques)), side="left")
-        type_last = np.searchsorted(codes[order], np.arange(len(uniques)), side="right")
+        # sort only the positions of tokens whose type matched something (a small share of the text)
+        matched_type = np.zeros(len(uniques), dtype=bool)
+        matched_type[[t for types in word_types.values() for t in types]] = True
+        candidates = np.flatnonzero(matched_type[codes])
+        order = candidates[np.argsort(codes[candidates], kind="stable")]
+        sorted_codes = codes[order]
+        type_first = np.searchsorted(sorted_codes, np.arange(len(uniques)), side="left")
+        type_last = np.searchsorted(sorted_codes, np.arange(len(uniques)), side="right")
         positions: dict[int, np.ndarray] = {}
         for wid, types in word_types.items():
             chunks = [order[type_first[t] : type_last[t]] for t in types]
@@ -362,7 +380,6 @@ class _Matcher:
                 masks[wid] = m
             return masks[wid]
 
-        sep_space = sep_hyphen = None
         for t_index, term in enumerate(self.terms):
             if term.regex is not None:
                 continue
@@ -384,9 +401,6 @@ class _Matcher:
                     keep = new_ends >= 0
                     starts, ends = starts[keep], new_ends[keep]
                 else:
-                    if sep_space is None:
-                        sep_space = np.fromiter((s.isspace() for s in seps), dtype=bool, count=len(seps))
-                        sep_hyphen = np.fromiter((s == "-" for s in seps), dtype=bool, count=len(seps))
                     sep = sep_space if join == "space" else sep_hyphen
                     cand = ends + 1
                     ok = (cand < n) & m[np.minimum(cand, n + 1)]
@@ -535,18 +549,18 @@ def _apply_indicators(
     return flags, evidence
 
 
-def _result(sentences: pd.DataFrame, codebook: Codebook, flags: np.ndarray, evidence: list[list[str]]) -> pd.DataFrame:
+def _result(sentences: pd.DataFrame, codebook: Codebook, flags: np.ndarray, evidence: list[str]) -> pd.DataFrame:
     out = sentences.copy()
     for j, theme_id in enumerate(codebook.theme_ids):
         out[theme_id] = flags[:, j].astype("int64")
-    out["evidence"] = ["; ".join(e) for e in evidence]
+    out["evidence"] = evidence
     return out
 
 
 def _texts_by_doc(sentences: pd.DataFrame, texts: dict[str, str] | pd.DataFrame) -> dict[str, str]:
     if isinstance(texts, pd.DataFrame):
         texts = dict(zip(texts["doc_id"], texts["text"]))
-    missing = sorted(set(sentences["doc_id"]) - set(texts))
+    missing = sorted(set(sentences["doc_id"].unique().tolist()) - set(texts))
     if missing:
         raise ValueError(f"no raw text given for doc_id(s) {missing}")
     return texts
@@ -572,32 +586,26 @@ def code_sentences(
     term_index = {t: i for i, t in enumerate(terms)}
     matcher = _Matcher(terms)
     n_sent = len(sentences)
-    # 1. normalise every article and join them, so the matcher runs once over the whole corpus
-    doc_ids = list(dict.fromkeys(sentences["doc_id"]))
-    pieces, offset_arrays, doc_base = [], [], []
-    base = 0
-    for doc_id in doc_ids:
-        norm = normalize(texts[doc_id], repairs)
-        pieces.append(norm.text)
-        offset_arrays.append(norm.offsets)
-        offset_arrays.append(np.array([-1], dtype=np.int64))  # the "\n" between articles
-        doc_base.append(base)
-        base += len(norm.text) + 1
-    joined = "\n".join(pieces)
-    raw_of = np.concatenate(offset_arrays) if offset_arrays else np.empty(0, dtype=np.int64)
-    t_ids, a, b = matcher.hits(joined)
+    # 1. join the raw articles and normalise them in one pass (per-character tables and one glue
+    #    regex, so the result is the same as article by article, without per-article overhead)
+    doc_ids = sentences["doc_id"].unique().tolist()  # in order of appearance
+    raw_lengths = np.fromiter((len(texts[d]) + 1 for d in doc_ids), dtype=np.int64, count=len(doc_ids))
+    raw_base = np.concatenate([[0], np.cumsum(raw_lengths)[:-1]]).astype(np.int64)
+    norm = normalize("\n".join(texts[d] for d in doc_ids), repairs)
+    t_ids, a, b = matcher.hits(norm.text)
     # 2. each hit -> article, raw span, sentence (binary search on (article, start) keys)
-    doc_of_hit = np.searchsorted(np.asarray(doc_base, dtype=np.int64), a, side="right") - 1
-    raw_a, raw_b = raw_of[a], raw_of[np.maximum(b - 1, 0)] + 1
+    joined_a, joined_b = norm.offsets[a], norm.offsets[np.maximum(b - 1, 0)] + 1
+    doc_of_hit = np.searchsorted(raw_base, joined_a, side="right") - 1
+    raw_a, raw_b = joined_a - raw_base[doc_of_hit], joined_b - raw_base[doc_of_hit]
     doc_number = {d: i for i, d in enumerate(doc_ids)}
     sent_doc = sentences["doc_id"].map(doc_number).to_numpy(dtype=np.int64)
-    scale = int(max([len(texts[d]) for d in doc_ids], default=0)) + 2
+    scale = int(raw_lengths.max(initial=0)) + 2
     sent_key = sent_doc * scale + sentences["start"].to_numpy(dtype=np.int64)
     order = np.argsort(sent_key, kind="stable")
     sorted_key = sent_key[order]
     sorted_end = (sent_doc * scale + sentences["end"].to_numpy(dtype=np.int64))[order]
     pos = np.searchsorted(sorted_key, doc_of_hit * scale + raw_a, side="right") - 1
-    ok = (pos >= 0) & (doc_of_hit * scale + raw_b <= sorted_end[np.maximum(pos, 0)]) & (raw_a >= 0)
+    ok = (pos >= 0) & (doc_of_hit * scale + raw_b <= sorted_end[np.maximum(pos, 0)])
     t_ids, raw_a, raw_b = t_ids[ok], raw_a[ok], raw_b[ok]
     sent_of_hit = order[pos[ok]]
     # 3. indicators as boolean algebra over "term occurs in sentence" vectors
@@ -612,9 +620,12 @@ def code_sentences(
         return present[i]
 
     flags = np.zeros((n_sent, len(codebook.themes)), dtype=np.int8)
-    entries: list[tuple[int, int, int, str]] = []  # (sentence, start, end, "theme/indicator")
+    labels: list[str] = []  # "theme/indicator", in codebook order (the rank used to sort evidence)
+    parts: list[tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]] = []  # (sentence, rank, start, end)
     for j, theme in enumerate(codebook.themes):
         for ind in theme.indicators:
+            rank = len(labels)
+            labels.append(f"{theme.id}/{ind.id}")
             fired = np.ones(n_sent, dtype=bool)
             for group in ind.groups:
                 fired &= np.logical_or.reduce([occurs(t) for t in group])
@@ -625,13 +636,31 @@ def code_sentences(
             flags[fired, j] = 1
             ind_terms = np.array([term_index[t] for group in ind.groups for t in group])
             sel = np.isin(t_ids, ind_terms) & fired[sent_of_hit]
-            label = f"{theme.id}/{ind.id}"
-            entries.extend(zip(sent_of_hit[sel].tolist(), raw_a[sel].tolist(), raw_b[sel].tolist(), [label] * int(sel.sum())))
-    evidence: list[list[str]] = [[] for _ in range(n_sent)]
-    theme_rank = {f"{t.id}/{ind.id}": (j, k) for j, t in enumerate(codebook.themes) for k, ind in enumerate(t.indicators)}
-    for row, start, end, label in sorted(set(entries), key=lambda e: (e[0], theme_rank[e[3]], e[1], e[2])):
-        evidence[row].append(f"{label}@{start}-{end}")
-    return _result(sentences, codebook, flags, evidence)
+            parts.append((sent_of_hit[sel], np.full(int(sel.sum()), rank, dtype=np.int64), raw_a[sel], raw_b[sel]))
+    return _result(sentences, codebook, flags, _evidence_strings(n_sent, labels, parts))
+
+
+def _evidence_strings(
+    n_sent: int, labels: list[str], parts: list[tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]]
+) -> list[str]:
+    """One evidence string per sentence: entries sorted by indicator (codebook order) and offset,
+    duplicates (one term listed under two groups) dropped; built with NumPy sorting."""
+    evidence = [""] * n_sent
+    if not parts:
+        return evidence
+    row, rank, start, end = (np.concatenate([p[k] for p in parts]) for k in range(4))
+    order = np.lexsort((end, start, rank, row))
+    row, rank, start, end = row[order], rank[order], start[order], end[order]
+    keep = np.ones(len(row), dtype=bool)
+    keep[1:] = (np.diff(row) != 0) | (np.diff(rank) != 0) | (np.diff(start) != 0) | (np.diff(end) != 0)
+    row, rank, start, end = row[keep], rank[keep], start[keep], end[keep]
+    items = [f"{labels[r]}@{a}-{b}" for r, a, b in zip(rank.tolist(), start.tolist(), end.tolist())]
+    bounds = np.flatnonzero(np.diff(row)) + 1
+    firsts = np.concatenate(([0], bounds)).tolist()
+    lasts = np.concatenate((bounds, [len(row)])).tolist()
+    for r, a, b in zip(row[firsts].tolist(), firsts, lasts):
+        evidence[r] = "; ".join(items[a:b])
+    return evidence
 
 
 def code_sentences_naive(
@@ -661,7 +690,7 @@ def code_sentences_naive(
         if found:
             row_flags, evidence[row] = _apply_indicators(codebook, found)
             flags[row] = row_flags
-    return _result(sentences, codebook, flags, evidence)
+    return _result(sentences, codebook, flags, ["; ".join(e) for e in evidence])
 
 
 _EVIDENCE = re.compile(r"^(?P<theme>[a-z0-9_]+)/(?P<indicator>[a-z0-9_]+)@(?P<start>\d+)-(?P<end>\d+)$")

@@ -13,7 +13,7 @@ import re
 
 import pandas as pd
 
-__all__ = ["rtl_table", "rtl_html"]
+__all__ = ["highlighted_sentences", "rtl_html", "rtl_table"]
 
 _CELL = re.compile(r"<(td|th)((?:\s[^>]*)?)>")
 

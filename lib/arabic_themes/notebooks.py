@@ -13,7 +13,7 @@ import time
 from collections.abc import Iterable
 from pathlib import Path
 
-__all__ = ["scrub_metadata", "run_notebook", "run_notebooks"]
+__all__ = ["run_notebook", "run_notebooks", "scrub_metadata"]
 
 
 def scrub_metadata(nb: "object") -> None:

@@ -12,7 +12,6 @@ from pathlib import Path
 import krippendorff
 import numpy as np
 import pandas as pd
-from sklearn.metrics import cohen_kappa_score, f1_score, precision_score, recall_score
 
 __all__ = ["agreement", "align_reference", "disagreements", "load_reference"]
 
@@ -80,6 +79,9 @@ def align_reference(coded: pd.DataFrame, reference: pd.DataFrame, themes: Sequen
 def agreement(aligned: pd.DataFrame, themes: Sequence[str]) -> pd.DataFrame:
     """Per theme: counts (both, coder only, reference only, neither), precision, recall, F1,
     Cohen's kappa and Krippendorff's alpha (nominal), treating the reference as the truth."""
+    # imported here: scikit-learn takes most of a second to import and only this function needs it
+    from sklearn.metrics import cohen_kappa_score, f1_score, precision_score, recall_score
+
     rows = []
     for theme in themes:
         coder = aligned[f"{theme}_coder"].to_numpy(dtype=int)

@@ -28,7 +28,9 @@ import re
 from collections.abc import Iterable, Mapping
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
+
 
 __all__ = ["SENTENCE_COLUMNS", "load_run_in_headings", "segment", "segment_text"]
 
@@ -57,13 +59,23 @@ def load_run_in_headings(path: str | Path) -> dict[str, list[str]]:
     return result
 
 
+_QUOTE_CHARS = re.compile("[«»“”\"″]")
+_FINAL = re.compile(r"[.!:…،,][\"'”’»″)\]]*$")
+
+
 def _quote_spans(para: str) -> list[tuple[int, int]]:
-    """(start, end) of balanced quotations in a paragraph, end exclusive (after the closing mark)."""
+    """(start, end) of balanced quotations in a paragraph, end exclusive (after the closing mark).
+
+    Only the quote characters are visited (found by one regex), so long paragraphs cost little.
+    """
     spans: list[tuple[int, int]] = []
+    marks = [(m.start(), m.group()) for m in _QUOTE_CHARS.finditer(para)]
+    if not marks:
+        return spans
     # paired marks: « » and “ ”, nesting ignored (outermost wins)
     for opener, closer in _PAIRS.items():
         depth, begin = 0, 0
-        for i, ch in enumerate(para):
+        for i, ch in marks:
             if ch == opener:
                 if depth == 0:
                     begin = i
@@ -73,9 +85,9 @@ def _quote_spans(para: str) -> list[tuple[int, int]]:
                 if depth == 0:
                     spans.append((begin, i + 1))
     # straight quotes toggle; ignored when they do not balance in the paragraph
-    marks = [i for i, ch in enumerate(para) if ch in _SYMMETRIC]
-    if len(marks) % 2 == 0:
-        spans.extend((marks[k], marks[k + 1] + 1) for k in range(0, len(marks), 2))
+    straight = [i for i, ch in marks if ch in _SYMMETRIC]
+    if len(straight) % 2 == 0:
+        spans.extend((straight[k], straight[k + 1] + 1) for k in range(0, len(straight), 2))
     return spans
 
 
@@ -83,19 +95,21 @@ def _inside(pos: int, spans: list[tuple[int, int]]) -> bool:
     return any(a < pos < b for a, b in spans)
 
 
-def _split_paragraph(para: str, headings: Iterable[str]) -> list[tuple[int, int, str]]:
-    """Units of one paragraph as (start, end, kind), offsets relative to the paragraph."""
-    spans = _quote_spans(para)
-    cuts: set[int] = set()
-    for m in _TERMINATOR.finditer(para):
-        if not _inside(m.end(), spans):
-            cuts.add(m.end())
+def _units(para: str, ends: Iterable[int], headings: Iterable[str]) -> list[tuple[int, int, str]]:
+    """Units of one paragraph as (start, end, kind), offsets relative to the paragraph.
+
+    ``ends`` are the candidate sentence ends (just after a terminator) inside the paragraph.
+    """
+    spans = _quote_spans(para) if _QUOTE_CHARS.search(para) else []
+    cuts = {e for e in ends if not _inside(e, spans)} if spans else set(ends)
     heading_spans: list[tuple[int, int]] = []
     for heading in headings:
         for hm in re.finditer(re.escape(heading), para):
             heading_spans.append((hm.start(), hm.end()))
             cuts.update((hm.start(), hm.end()))
-    bounds = sorted(cuts | {0, len(para)})
+    cuts.discard(0)
+    cuts.discard(len(para))
+    bounds = [0, *sorted(cuts), len(para)]
     units: list[tuple[int, int, str]] = []
     for a, b in zip(bounds, bounds[1:]):
         chunk = para[a:b]
@@ -109,35 +123,122 @@ def _split_paragraph(para: str, headings: Iterable[str]) -> list[tuple[int, int,
     if len(units) == 1 and units[0][2] == "sentence":
         text = para[units[0][0] : units[0][1]]
         # sentence-final punctuation may be followed by closing quotes/brackets: «… نتدخل.»
-        if len(text.split()) <= _HEADING_MAX_WORDS and not re.search(r"[.!:…،,][\"'”’»″)\]]*$", text):
+        if len(text.split()) <= _HEADING_MAX_WORDS and not _FINAL.search(text):
             units[0] = (units[0][0], units[0][1], "heading")
     return units
 
 
-def segment_text(text: str, doc_id: str = "doc", run_in_headings: Iterable[str] = ()) -> pd.DataFrame:
-    """Segment one raw text; see the module docstring for the rules. One row per unit."""
+def _split_paragraph(para: str, headings: Iterable[str]) -> list[tuple[int, int, str]]:
+    """Units of one paragraph as (start, end, kind), offsets relative to the paragraph."""
+    return _units(para, [m.end() for m in _TERMINATOR.finditer(para)], headings)
+
+
+def _segment_rows(text: str, doc_id: str, run_in_headings: Iterable[str]) -> list[tuple[str, int, int, int, int, str, str]]:
+    """The rows of :func:`segment_text` as plain tuples (one data frame is built for a whole corpus).
+
+    Sentence ends are found with one regex pass over the whole text (a terminator must be followed
+    by whitespace or the end, so a match never spans two lines) and handed to each paragraph.
+    """
     headings = list(run_in_headings)
     found = {h: False for h in headings}
     rows = []
     paragraph = 0
     sentence_id = 0
+    ends = [m.end() for m in _TERMINATOR.finditer(text)]
+    k = 0
     for line in _LINE.finditer(text):
+        offset, stop = line.span()
+        first = k
+        while k < len(ends) and ends[k] <= stop:
+            k += 1
         para = line.group(0)
-        if not para.strip():
+        if para.isspace():
             continue
         paragraph += 1
-        present = [h for h in headings if h in para]
+        present = [h for h in headings if h in para] if headings else []
         for h in present:
             found[h] = True
-        for start, end, kind in _split_paragraph(para, present):
+        for start, end, kind in _units(para, [e - offset for e in ends[first:k]], present):
             sentence_id += 1
-            a, b = line.start() + start, line.start() + end
-            rows.append((doc_id, paragraph, sentence_id, a, b, kind, text[a:b]))
+            rows.append((doc_id, paragraph, sentence_id, offset + start, offset + end, kind, para[start:end]))
     missing = [h for h, ok in found.items() if not ok]
     if missing:
         raise ValueError(f"run-in heading {missing[0]!r} listed for {doc_id!r} does not occur in its text")
+    return rows
+
+
+def _segment_plain(doc_ids: list[str], texts: list[str]) -> list[tuple[str, int, int, int, int, str, str]]:
+    """:func:`_segment_rows` for many articles without run-in headings, in one pass.
+
+    The articles are joined with ``"\\n"`` and scanned once with each regex (lines, terminators,
+    quote marks); quotations are resolved only on lines that hold a quote mark. A test checks
+    that the result equals the paragraph-by-paragraph rules.
+    """
+    if not texts:
+        return []
+    joined = "\n".join(texts)
+    doc_starts = np.concatenate(([0], np.cumsum([len(t) + 1 for t in texts])[:-1])).astype(np.int64)
+    spans = np.array([m.span() for m in _LINE.finditer(joined)], dtype=np.int64).reshape(-1, 2)
+    line_start, line_end = spans[:, 0], spans[:, 1]
+    ends = np.fromiter((m.end() for m in _TERMINATOR.finditer(joined)), dtype=np.int64)
+    line_of_end = np.searchsorted(line_start, ends, side="right") - 1
+    quote_pos = np.fromiter((m.start() for m in _QUOTE_CHARS.finditer(joined)), dtype=np.int64)
+    if quote_pos.size and ends.size:
+        keep = np.ones(ends.size, dtype=bool)
+        for line in np.unique(np.searchsorted(line_start, quote_pos, side="right") - 1).tolist():
+            a, b = int(line_start[line]), int(line_end[line])
+            quoted = _quote_spans(joined[a:b])
+            if quoted:
+                lo, hi = np.searchsorted(line_of_end, [line, line + 1])
+                for i in range(int(lo), int(hi)):
+                    keep[i] = not _inside(int(ends[i]) - a, quoted)
+        ends = ends[keep]
+    cuts = np.unique(np.concatenate((line_start, line_end, ends)))
+    a_cut, b_cut = cuts[:-1], cuts[1:]
+    cut_line = np.searchsorted(line_start, a_cut, side="right") - 1
+    inside = (cut_line >= 0) & (b_cut <= line_end[np.maximum(cut_line, 0)])
+    doc_of_line = np.searchsorted(doc_starts, line_start, side="right") - 1
+    rows: list[tuple[str, int, int, int, int, str, str]] = []
+    last_doc, last_line, paragraph, sentence_id = -1, -1, 0, 0
+    line_rows: list[int] = []  # rows of the current line (a single unit may be a heading)
+
+    def close_line() -> None:
+        if len(line_rows) == 1:
+            r = rows[line_rows[0]]
+            if len(r[6].split()) <= _HEADING_MAX_WORDS and not _FINAL.search(r[6]):
+                rows[line_rows[0]] = (*r[:5], "heading", r[6])
+        line_rows.clear()
+
+    for a, b, line in zip(a_cut[inside].tolist(), b_cut[inside].tolist(), cut_line[inside].tolist()):
+        chunk = joined[a:b]
+        text = chunk.strip()
+        if not text:
+            continue
+        if line != last_line:
+            close_line()
+            doc = int(doc_of_line[line])
+            if doc != last_doc:
+                last_doc, paragraph, sentence_id = doc, 0, 0
+                base = int(doc_starts[doc])
+                doc_id = doc_ids[doc]
+            paragraph += 1
+            last_line = line
+        sentence_id += 1
+        start = a + len(chunk) - len(chunk.lstrip()) - base
+        line_rows.append(len(rows))
+        rows.append((doc_id, paragraph, sentence_id, start, start + len(text), "sentence", text))
+    close_line()
+    return rows
+
+
+def _frame(rows: list[tuple[str, int, int, int, int, str, str]]) -> pd.DataFrame:
     frame = pd.DataFrame(rows, columns=SENTENCE_COLUMNS)
     return frame.astype({"paragraph": "int64", "sentence_id": "int64", "start": "int64", "end": "int64"})
+
+
+def segment_text(text: str, doc_id: str = "doc", run_in_headings: Iterable[str] = ()) -> pd.DataFrame:
+    """Segment one raw text; see the module docstring for the rules. One row per unit."""
+    return _frame(_segment_rows(text, doc_id, run_in_headings))
 
 
 def segment(corpus: pd.DataFrame, run_in_headings: Mapping[str, Iterable[str]] | None = None) -> pd.DataFrame:
@@ -151,10 +252,21 @@ def segment(corpus: pd.DataFrame, run_in_headings: Mapping[str, Iterable[str]] |
     unknown = sorted(set(run_in_headings) - set(corpus["doc_id"]))
     if unknown:
         raise ValueError(f"run-in headings are listed for doc_id(s) not in the corpus: {unknown}")
-    frames = [
-        segment_text(text, doc_id, run_in_headings.get(doc_id, ()))
-        for doc_id, text in zip(corpus["doc_id"], corpus["text"])
-    ]
-    if not frames:
-        return pd.DataFrame(columns=SENTENCE_COLUMNS)
-    return pd.concat(frames, ignore_index=True)
+    doc_ids, texts = corpus["doc_id"].tolist(), corpus["text"].tolist()
+    if not run_in_headings:
+        return _frame(_segment_plain(doc_ids, texts))
+    rows: list[tuple[str, int, int, int, int, str, str]] = []
+    plain: list[int] = []  # runs of articles without run-in headings go through the fast path
+
+    def flush() -> None:
+        rows.extend(_segment_plain([doc_ids[i] for i in plain], [texts[i] for i in plain]))
+        plain.clear()
+
+    for i, doc_id in enumerate(doc_ids):
+        if run_in_headings.get(doc_id):
+            flush()
+            rows.extend(_segment_rows(texts[i], doc_id, run_in_headings[doc_id]))
+        else:
+            plain.append(i)
+    flush()
+    return _frame(rows)

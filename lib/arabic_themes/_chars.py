@@ -1,0 +1,50 @@
+"""Character-class tables over the Basic Multilingual Plane, for NumPy-vectorised text scans.
+
+``str`` methods decide each class, so a table look-up agrees with Python's ``re`` (``\\w`` is
+``str.isalnum()`` or ``_``) and with ``str.strip()``/``str.split()`` (``str.isspace()``).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+_TABLES: tuple[np.ndarray, np.ndarray] | None = None
+
+
+def char_classes() -> tuple[np.ndarray, np.ndarray]:
+    """Per BMP code point: is it a word character (``\\w``), is it whitespace (built once, ~30 ms)."""
+    global _TABLES
+    if _TABLES is None:
+        chars = [chr(c) for c in range(0x10000)]
+        word = np.fromiter((c.isalnum() or c == "_" for c in chars), dtype=bool, count=0x10000)
+        space = np.fromiter((c.isspace() for c in chars), dtype=bool, count=0x10000)
+        _TABLES = (word, space)
+    return _TABLES
+
+
+def classify(text: str) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Code points of ``text`` (one per character) and, per character, is-word and is-space flags."""
+    codes = np.frombuffer(text.encode("utf-32-le"), dtype=np.uint32)
+    word_table, space_table = char_classes()
+    if codes.max(initial=0) > 0xFFFF:  # rare astral characters: classify them one by one
+        big = codes > 0xFFFF
+        is_word = word_table[np.where(big, 0, codes)]
+        is_space = space_table[np.where(big, 0, codes)]
+        for i in np.flatnonzero(big).tolist():
+            ch = text[i]
+            is_word[i] = ch.isalnum() or ch == "_"
+            is_space[i] = ch.isspace()
+        return codes, is_word, is_space
+    return codes, word_table[codes], space_table[codes]
+
+
+def runs(flags: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Start and end (exclusive) of each run of True in a boolean array."""
+    if flags.size == 0:
+        empty = np.empty(0, dtype=np.int64)
+        return empty, empty
+    rising = np.flatnonzero(flags[1:] & ~flags[:-1]) + 1
+    falling = np.flatnonzero(~flags[1:] & flags[:-1]) + 1
+    starts = np.concatenate(([0], rising)) if flags[0] else rising
+    ends = np.concatenate((falling, [flags.size])) if flags[-1] else falling
+    return starts.astype(np.int64), ends.astype(np.int64)
