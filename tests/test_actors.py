@@ -7,7 +7,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from arabic_themes.actors import Actor, actor_pattern, count_mentions, find_mentions, load_actors
+from arabic_themes.actors import ACTOR_KINDS, Actor, actor_pattern, count_mentions, find_mentions, load_actors
 from arabic_themes.corpus import load_corpus
 from arabic_themes.normalize import load_glue_repairs
 from arabic_themes.segment import load_run_in_headings, segment, segment_text
@@ -44,7 +44,8 @@ def test_project_actor_list_loads(actors: list[Actor]) -> None:
                      "syria", "nagorno_karabakh", "gulf_states", "nato", "un", "putin", "trump", "araghchi",
                      "kozhanov", "assad", "pezeshkian", "pothier", "grajewski"]:
         assert required in ids
-    assert all(a.kind in {"country", "place", "person", "organisation"} and a.aliases for a in actors)
+    assert all(a.kind in set(ACTOR_KINDS) and a.aliases for a in actors)
+    assert {a.id for a in actors if a.kind == "media"} == {"wsj", "the_times"}
 
 
 def write(tmp_path: Path, text: str) -> Path:

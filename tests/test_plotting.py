@@ -368,3 +368,46 @@ def test_plot_agreement() -> Figure:
 @pytest.mark.mpl_image_compare(**MPL)
 def test_plot_actor_mentions() -> Figure:
     return plot_actor_mentions(mentions_frame(), ACTORS, DOC_LABELS)
+
+
+EVENTS = pd.DataFrame(
+    [
+        ("russo_persian_wars", "1804", "Russo-Persian wars (1804–1828)", "الحروب الروسية الفارسية", "doc_c"),
+        ("syria_2015", "2015", "Russia intervenes in Syria", "التدخل الروسي في سوريا", "doc_a"),
+        ("syria_2015", "2015", "Russia intervenes in Syria", "التدخل الروسي في سوريا", "doc_b"),
+        ("arms_deal", "2023-11", "Su-35 / S-400 deal", "صفقة سو-35 وإس-400", "doc_a"),
+        ("treaty", "2025-01-17", "Partnership treaty signed", "توقيع معاهدة الشراكة", "doc_b"),
+        ("treaty", "2025-01-27", "Partnership treaty signed", "توقيع معاهدة الشراكة", "doc_c"),
+    ],
+    columns=["event_id", "date", "label_en", "label_ar", "doc_id"],
+)
+
+TOP_TERMS = pd.DataFrame(
+    [
+        ("doc_a", "بوتين", 11, 2.2), ("doc_a", "مساعدة", 4, 1.8), ("doc_a", "إس-400", 3, 1.3),
+        ("doc_b", "ترامب", 7, 1.7), ("doc_b", "الأمن", 3, 1.4),
+        ("doc_c", "عام 2023", 4, 1.4), ("doc_c", "سويفت", 2, 1.3), ("doc_c", "رسمية", 2, 1.2),
+    ],
+    columns=["doc_id", "as_written", "count", "z"],
+)
+
+
+def test_timeline_needs_its_columns() -> None:
+    with pytest.raises(ValueError, match=r"lack column\(s\) \['label_ar'\]"):
+        plotting.plot_timeline(EVENTS.drop(columns="label_ar"), ["doc_a"])
+
+
+def test_timeline_rows_are_in_date_order_with_one_row_per_date() -> None:
+    fig = plotting.plot_timeline(EVENTS, ["doc_a", "doc_b", "doc_c"], DOC_LABELS)
+    labels = [t.get_text() for t in fig.axes[0].get_yticklabels()]
+    assert [label.split(" · ")[0] for label in labels] == ["1804", "2015", "Nov 2023", "17 Jan 2025", "27 Jan 2025"]
+
+
+@pytest.mark.mpl_image_compare(**MPL)
+def test_plot_timeline() -> Figure:
+    return plotting.plot_timeline(EVENTS, ["doc_a", "doc_b", "doc_c"], DOC_LABELS)
+
+
+@pytest.mark.mpl_image_compare(**MPL)
+def test_plot_keyness() -> Figure:
+    return plotting.plot_keyness(TOP_TERMS, DOC_LABELS)

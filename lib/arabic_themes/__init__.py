@@ -10,13 +10,15 @@ The pipeline, one small function per step, tidy data frames in and out (one row 
 """
 
 from arabic_themes.actors import Actor, count_mentions, find_mentions, load_actors
-from arabic_themes.coding import Codebook, CodebookError, code_sentences, code_sentences_naive, load_codebook, parse_evidence, theme_table
+from arabic_themes.coding import Codebook, CodebookError, code_sentences, code_sentences_naive, indicator_counts, load_codebook, parse_evidence, theme_table
 from arabic_themes.concordance import kwic
 from arabic_themes.corpus import CorpusError, load_corpus, read_text, write_metadata_template
 from arabic_themes.describe import corpus_sizes, normalisation_changes, normalisation_examples
 from arabic_themes.display import highlighted_sentences, rtl_html, rtl_table
 from arabic_themes.normalize import NormalizedText, load_glue_repairs, normalize, normalize_word
-from arabic_themes.plotting import THEME_COLORS, arabic_label, bilingual, house_style, plot_actor_mentions, plot_agreement, plot_cooccurrence, plot_theme_dispersion, plot_theme_shares, register_arabic_font, renderer_shapes_text, save_figure, theme_color
+from arabic_themes.keyness import load_spelling_variants, top_terms, weighted_log_odds, word_counts
+from arabic_themes.plotting import THEME_COLORS, arabic_label, bilingual, house_style, plot_actor_mentions, plot_agreement, plot_cooccurrence, plot_keyness, plot_theme_dispersion, plot_theme_shares, plot_timeline, register_arabic_font, renderer_shapes_text, save_figure, theme_color
+from arabic_themes.quotations import compare_quotations, find_quotations, load_cues, quotation_presence
 from arabic_themes.reliability import agreement, align_reference, disagreements, load_reference
 from arabic_themes.segment import load_run_in_headings, segment, segment_text
 
@@ -32,20 +34,25 @@ __all__ = [
     "code_sentences_naive",
     "Codebook",
     "CodebookError",
+    "compare_quotations",
     "corpus_sizes",
     "CorpusError",
     "count_mentions",
     "disagreements",
     "find_mentions",
+    "find_quotations",
     "highlighted_sentences",
     "house_style",
+    "indicator_counts",
     "kwic",
     "load_actors",
     "load_codebook",
     "load_corpus",
+    "load_cues",
     "load_glue_repairs",
     "load_reference",
     "load_run_in_headings",
+    "load_spelling_variants",
     "normalisation_changes",
     "normalisation_examples",
     "normalize",
@@ -55,8 +62,11 @@ __all__ = [
     "plot_actor_mentions",
     "plot_agreement",
     "plot_cooccurrence",
+    "plot_keyness",
     "plot_theme_dispersion",
     "plot_theme_shares",
+    "plot_timeline",
+    "quotation_presence",
     "read_text",
     "register_arabic_font",
     "renderer_shapes_text",
@@ -68,5 +78,8 @@ __all__ = [
     "theme_color",
     "THEME_COLORS",
     "theme_table",
+    "top_terms",
+    "weighted_log_odds",
+    "word_counts",
     "write_metadata_template",
 ]

@@ -45,7 +45,7 @@ __all__ = [
 ]
 
 #: Allowed values of ``kind``.
-ACTOR_KINDS = ("country", "place", "person", "organisation")
+ACTOR_KINDS = ("country", "place", "person", "organisation", "media")
 #: Columns of :func:`find_mentions`, in order.
 MENTION_COLUMNS = ["doc_id", "sentence_id", "actor", "alias", "start", "end", "form", "variant"]
 

@@ -12,11 +12,20 @@ from arabic_themes.corpus import CorpusError, write_metadata_template
 def _run_notebooks(args: argparse.Namespace) -> int:
     from arabic_themes.notebooks import run_notebooks
 
-    folder = Path(args.folder)
-    paths = sorted(folder.glob("[0-9][0-9]_*.ipynb"))
-    if not paths:
-        print(f"error: no numbered notebooks (01_….ipynb) in {folder}", file=sys.stderr)
-        return 2
+    paths: list[Path] = []
+    for given in args.paths or ["notebooks"]:
+        path = Path(given)
+        if path.is_dir():
+            found = sorted(path.glob("[0-9][0-9]_*.ipynb"))
+            if not found:
+                print(f"error: no numbered notebooks (01_….ipynb) in {path}", file=sys.stderr)
+                return 2
+            paths.extend(found)
+        elif path.suffix == ".ipynb" and path.is_file():
+            paths.append(path)
+        else:
+            print(f"error: {path} is neither a folder nor a notebook", file=sys.stderr)
+            return 2
     run_notebooks(paths)
     return 0
 
@@ -31,8 +40,8 @@ def main(argv: list[str] | None = None) -> int:
     """Entry point of the ``arabic-themes`` command."""
     parser = argparse.ArgumentParser(prog="arabic-themes", description=__doc__)
     sub = parser.add_subparsers(dest="command", required=True)
-    p = sub.add_parser("run-notebooks", help="execute numbered notebooks in a folder, in order, in place")
-    p.add_argument("folder", nargs="?", default="notebooks")
+    p = sub.add_parser("run-notebooks", help="execute notebooks in place: every numbered one of a folder, in order, or the files given")
+    p.add_argument("paths", nargs="*", help="folders and/or .ipynb files (default: notebooks)")
     p.set_defaults(func=_run_notebooks)
     p = sub.add_parser("init-corpus", help="write metadata.csv for a folder of Arabic .txt files")
     p.add_argument("folder")

@@ -52,6 +52,7 @@ __all__ = [
     "Theme",
     "code_sentences",
     "code_sentences_naive",
+    "indicator_counts",
     "compile_term",
     "load_codebook",
     "parse_evidence",
@@ -720,3 +721,17 @@ def theme_table(coded: pd.DataFrame, theme_ids: Sequence[str]) -> pd.DataFrame:
     for theme in theme_ids:
         table[f"{theme}_share"] = (table[theme] / table["units"]).round(3)
     return table
+
+
+def indicator_counts(coded: pd.DataFrame, codebook: Codebook) -> pd.DataFrame:
+    """Per indicator (codebook order, zeros included): in how many units it fired, and in how many
+    of those it was the only indicator of its theme — i.e. how much each theme rests on it."""
+    fired = parse_evidence(coded).drop_duplicates(["doc_id", "sentence_id", "theme", "indicator"])
+    per_unit = fired.groupby(["doc_id", "sentence_id", "theme"])["indicator"].transform("size")
+    fired = fired.assign(alone=per_unit == 1)
+    rows = []
+    for theme in codebook.themes:
+        for ind in theme.indicators:
+            sel = fired[(fired["theme"] == theme.id) & (fired["indicator"] == ind.id)]
+            rows.append({"theme": theme.id, "indicator": ind.id, "units": len(sel), "only_indicator": int(sel["alone"].sum())})
+    return pd.DataFrame(rows, columns=["theme", "indicator", "units", "only_indicator"])

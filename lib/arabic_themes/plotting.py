@@ -46,8 +46,10 @@ __all__ = [
     "plot_actor_mentions",
     "plot_agreement",
     "plot_cooccurrence",
+    "plot_keyness",
     "plot_theme_dispersion",
     "plot_theme_shares",
+    "plot_timeline",
     "register_arabic_font",
     "renderer_shapes_text",
     "save_figure",
@@ -74,6 +76,7 @@ THEME_COLORS: dict[str, str] = {
 _EXTRA_COLORS = [c for c in OKABE_ITO.values() if c not in THEME_COLORS.values()]
 
 FALLBACK_FONT = "DejaVu Sans"
+_NEUTRAL = "#4d4d4d"  # articles and words: a neutral grey, so that colour always means a theme
 DPI = 150
 _CMAP = "Blues"  # single-hue sequential: ordered in lightness, readable by colour-blind readers
 
@@ -588,4 +591,105 @@ def plot_actor_mentions(
         bar = fig.colorbar(image, ax=ax, shrink=0.5, aspect=30)
         bar.set_label(bilingual("عدد الإشارات", "Number of mentions"))
         bar.outline.set_visible(False)
+    return _settled(fig)
+
+
+def _date_text(date: str) -> str:
+    """ISO-like date of the timeline (YYYY, YYYY-MM or YYYY-MM-DD) written for a label."""
+    parts = date.split("-")
+    months = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"]
+    if len(parts) == 3:
+        return f"{int(parts[2])} {months[int(parts[1]) - 1]} {parts[0]}"
+    if len(parts) == 2:
+        return f"{months[int(parts[1]) - 1]} {parts[0]}"
+    return parts[0]
+
+
+def plot_timeline(
+    events: pd.DataFrame,
+    doc_ids: Sequence[str],
+    doc_labels: Mapping[str, str] | None = None,
+) -> Figure:
+    """Chronology of the events the articles refer to, and which article mentions each.
+
+    ``events`` has one row per event and article (``event_id, date, label_en, label_ar, doc_id``;
+    ``date`` is ``YYYY``, ``YYYY-MM`` or ``YYYY-MM-DD``). Rows of the figure are the events in
+    date order (oldest at the top; one row per distinct date of an event, so two articles that
+    date an event differently show as two rows); columns are the articles; a dot marks a mention.
+    Time is not to scale (the events span two centuries): each row is labelled with its date.
+    """
+    required = {"event_id", "date", "label_en", "label_ar", "doc_id"}
+    missing = sorted(required - set(events.columns))
+    if missing:
+        raise ValueError(f"events lack column(s) {missing}")
+    keys = events[["date", "event_id"]].drop_duplicates().sort_values(["date", "event_id"], kind="stable")
+    rows = list(zip(keys["date"], keys["event_id"]))
+    labels = events.drop_duplicates(["date", "event_id"]).set_index(["date", "event_id"])
+    docs = list(doc_ids)
+    present = {(d, e, doc) for d, e, doc in zip(events["date"], events["event_id"], events["doc_id"])}
+    with house_style():
+        fig = _new_figure(0.95 * len(docs) + 4.8, 0.5 * len(rows) + 2.2)
+        ax = fig.add_subplot()
+        for i, (date, event) in enumerate(rows):
+            ax.axhline(i, color="#dddddd", linewidth=0.8, zorder=0)
+            for j, doc in enumerate(docs):
+                if (date, event, doc) in present:
+                    ax.scatter(j, i, s=70, color=_NEUTRAL, zorder=2)
+        ax.set_ylim(len(rows) - 0.5, -0.5)
+        ax.set_xlim(-0.6, len(docs) - 0.4)
+        ticks = []
+        for date, event in rows:
+            label = labels.loc[(date, event)]
+            ticks.append(f"{_date_text(date)} · {label['label_en']}\n{arabic_label(label['label_ar'])}")
+        ax.set_yticks(range(len(rows)), ticks, fontsize=7.5)
+        ax.set_xticks(range(len(docs)), [_doc_label(d, doc_labels, width=14) for d in docs])
+        ax.xaxis.tick_top()
+        ax.tick_params(length=0)
+        for spine in ax.spines.values():
+            spine.set_visible(False)
+        ax.set_title(bilingual("الأحداث التي تذكرها المقالات، بالترتيب الزمني", "Events the articles refer to, in date order (not to scale)"))
+    return _settled(fig)
+
+
+def plot_keyness(
+    top: pd.DataFrame,
+    doc_labels: Mapping[str, str] | None = None,
+    *,
+    label: str = "as_written",
+) -> Figure:
+    """Distinctive words per article: one panel per article, bars of the weighted log-odds z.
+
+    ``top`` is :func:`arabic_themes.keyness.top_terms` output (``doc_id``, ``z``, ``count`` and
+    the word column ``label``). Bars are sorted with the most distinctive word at the top; the
+    count in the article is written after each bar.
+    """
+    missing = sorted({"doc_id", "z", "count", label} - set(top.columns))
+    if missing:
+        raise ValueError(f"top terms lack column(s) {missing}")
+    docs = _doc_order(top["doc_id"].tolist(), doc_labels)
+    n = int(top.groupby("doc_id").size().max()) if len(top) else 1
+    xmax = float(top["z"].max()) * 1.25 if len(top) else 1.0
+    with house_style():
+        cols = min(len(docs), 3) or 1
+        grid_rows = -(-len(docs) // cols) or 1
+        fig = _new_figure(3.3 * cols, 0.34 * n * grid_rows + 1.3 * grid_rows + 0.6)
+        axes = fig.subplots(grid_rows, cols, squeeze=False)
+        for k, ax in enumerate(axes.flat):
+            if k >= len(docs):
+                ax.set_visible(False)
+                continue
+            doc = docs[k]
+            part = top[top["doc_id"] == doc].sort_values("z", ascending=True, kind="stable")
+            y = np.arange(len(part))
+            ax.barh(y, part["z"], color=_NEUTRAL, height=0.7)
+            ax.set_yticks(y, [arabic_label(str(w)) for w in part[label]], fontsize=8.5)
+            for yi, z, c in zip(y, part["z"], part["count"]):
+                ax.text(z + xmax * 0.02, yi, f"×{int(c)}", va="center", fontsize=7, color="#444444")
+            ax.set_xlim(0, xmax)
+            ax.set_ylim(-0.6, n - 0.4)
+            ax.set_title(_doc_label(doc, doc_labels, width=22), fontsize=9)
+            ax.spines[["top", "right"]].set_visible(False)
+            ax.tick_params(axis="y", length=0)
+            ax.set_xlabel("z", fontsize=8)
+        fig.suptitle(bilingual("الكلمات التي تميّز كل مقال عن بقية المدوّنة", "Words that set each article apart (weighted log-odds, z)"))
     return _settled(fig)
