@@ -1,4 +1,4 @@
-"""Command line: ``arabic-themes run-notebooks`` and ``arabic-themes init-corpus``."""
+"""Command line: ``arabic-themes run-notebooks``, ``init-corpus`` and ``export-qda``."""
 
 from __future__ import annotations
 
@@ -36,6 +36,23 @@ def _init_corpus(args: argparse.Namespace) -> int:
     return 0
 
 
+def _export_qda(args: argparse.Namespace) -> int:
+    import pandas as pd
+
+    from arabic_themes.coding import load_codebook
+    from arabic_themes.corpus import load_corpus
+    from arabic_themes.refi import export_codebook, export_project
+
+    codebook = load_codebook(args.codebook)
+    coded = pd.read_csv(args.coded, keep_default_na=False)
+    corpus = load_corpus(args.corpus)
+    out = Path(args.out)
+    project = export_project(coded, corpus, codebook, out / "project.qdpx", overwrite=args.force)
+    book = export_codebook(codebook, out / "codebook.qdc", overwrite=args.force)
+    print(f"wrote {project} and {book}")
+    return 0
+
+
 def main(argv: list[str] | None = None) -> int:
     """Entry point of the ``arabic-themes`` command."""
     parser = argparse.ArgumentParser(prog="arabic-themes", description=__doc__)
@@ -46,10 +63,17 @@ def main(argv: list[str] | None = None) -> int:
     p = sub.add_parser("init-corpus", help="write metadata.csv for a folder of Arabic .txt files")
     p.add_argument("folder")
     p.set_defaults(func=_init_corpus)
+    p = sub.add_parser("export-qda", help="export the coding as a REFI-QDA project (.qdpx) and codebook (.qdc)")
+    p.add_argument("--coded", default="data/processed/coded_sentences.csv", help="coded sentences CSV (notebook 02)")
+    p.add_argument("--corpus", default="data/raw", help="corpus folder with metadata.csv")
+    p.add_argument("--codebook", default="data/codebook.yaml")
+    p.add_argument("--out", default="exports", help="folder for project.qdpx and codebook.qdc")
+    p.add_argument("--force", action="store_true", help="replace existing export files")
+    p.set_defaults(func=_export_qda)
     args = parser.parse_args(argv)
     try:
         return int(args.func(args))
-    except CorpusError as exc:
+    except (CorpusError, FileExistsError, FileNotFoundError, ValueError) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
 
