@@ -20,6 +20,7 @@ from arabic_themes.keyness import load_spelling_variants, top_terms, weighted_lo
 from arabic_themes.plotting import THEME_COLORS, arabic_label, bilingual, house_style, plot_actor_mentions, plot_agreement, plot_cooccurrence, plot_keyness, plot_theme_dispersion, plot_theme_shares, plot_timeline, register_arabic_font, renderer_shapes_text, save_figure, theme_color
 from arabic_themes.quotations import compare_quotations, find_quotations, load_cues, quotation_presence
 from arabic_themes.refi import export_codebook, export_project
+from arabic_themes.scale import code_dask
 from arabic_themes.reliability import agreement, align_reference, disagreements, load_reference
 from arabic_themes.segment import load_run_in_headings, segment, segment_text
 
@@ -31,6 +32,7 @@ __all__ = [
     "align_reference",
     "arabic_label",
     "bilingual",
+    "code_dask",
     "code_sentences",
     "code_sentences_naive",
     "Codebook",
@@ -40,9 +42,9 @@ __all__ = [
     "CorpusError",
     "count_mentions",
     "disagreements",
-    "find_mentions",
     "export_codebook",
     "export_project",
+    "find_mentions",
     "find_quotations",
     "highlighted_sentences",
     "house_style",

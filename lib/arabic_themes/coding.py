@@ -558,7 +558,29 @@ def _result(sentences: pd.DataFrame, codebook: Codebook, flags: np.ndarray, evid
     return out
 
 
-def _texts_by_doc(sentences: pd.DataFrame, texts: dict[str, str] | pd.DataFrame) -> dict[str, str]:
+def _texts_from_sentences(sentences: pd.DataFrame) -> dict[str, str]:
+    """Rebuild each article from its sentences alone: every sentence at its offsets, spaces between.
+
+    Coding only looks inside sentences, and what lies between sentences is whitespace, so this
+    gives the same coding as the raw articles; it lets a table of sentences (a Dask partition, a
+    CSV) be coded without the articles.
+    """
+    texts: dict[str, str] = {}
+    for doc_id, group in sentences.groupby("doc_id", sort=False):
+        pieces, position = [], 0
+        for start, end, text in zip(group["start"].tolist(), group["end"].tolist(), group["text"].tolist()):
+            if start < position or end - start != len(text):
+                raise ValueError(f"{doc_id}: sentence at {start}-{end} overlaps the previous one or does not fit its text")
+            pieces.append(" " * (start - position))
+            pieces.append(text)
+            position = end
+        texts[str(doc_id)] = "".join(pieces)
+    return texts
+
+
+def _texts_by_doc(sentences: pd.DataFrame, texts: dict[str, str] | pd.DataFrame | None) -> dict[str, str]:
+    if texts is None:
+        return _texts_from_sentences(sentences.sort_values(["doc_id", "start"], kind="stable"))
     if isinstance(texts, pd.DataFrame):
         texts = dict(zip(texts["doc_id"], texts["text"]))
     missing = sorted(set(sentences["doc_id"].unique().tolist()) - set(texts))
@@ -570,13 +592,14 @@ def _texts_by_doc(sentences: pd.DataFrame, texts: dict[str, str] | pd.DataFrame)
 def code_sentences(
     sentences: pd.DataFrame,
     codebook: Codebook,
-    texts: dict[str, str] | pd.DataFrame,
+    texts: dict[str, str] | pd.DataFrame | None = None,
     repairs: Iterable[GlueRepair] | None = None,
 ) -> pd.DataFrame:
     """Code each sentence for each theme of ``codebook``.
 
     ``sentences`` is the table from :func:`~arabic_themes.segment.segment`; ``texts`` maps each
-    ``doc_id`` to its raw text (or is the corpus table with ``doc_id`` and ``text``); ``repairs``
+    ``doc_id`` to its raw text (or is the corpus table with ``doc_id`` and ``text``); without it
+    the sentences' own texts are used (same result, see :func:`_texts_from_sentences`); ``repairs``
     are the glued-word repairs used in normalisation. Returns the sentence table plus one 0/1
     column per theme and ``evidence``: ``"; "``-separated entries ``theme/indicator@start-end``
     giving the *raw* article offsets of every matched term of every indicator that fired.

@@ -1,0 +1,47 @@
+"""Dask: the same coding, partition by partition, equals the pandas result on the corpus."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from arabic_themes import code_sentences, load_codebook, load_corpus, load_glue_repairs, load_run_in_headings, segment
+
+dd = pytest.importorskip("dask.dataframe")
+from arabic_themes.scale import code_dask  # noqa: E402
+
+DATA = Path(__file__).resolve().parents[1] / "data"
+
+
+@pytest.fixture(scope="module")
+def setup():
+    corpus = load_corpus(DATA / "raw")
+    sentences = segment(corpus, load_run_in_headings(DATA / "run_in_headings.csv"))
+    return corpus, sentences, load_codebook(DATA / "codebook.yaml"), load_glue_repairs(DATA / "glued_words.csv")
+
+
+def test_coding_from_sentences_alone_equals_coding_from_articles(setup) -> None:
+    corpus, sentences, codebook, repairs = setup
+    pd.testing.assert_frame_equal(
+        code_sentences(sentences, codebook, None, repairs), code_sentences(sentences, codebook, corpus, repairs)
+    )
+
+
+@pytest.mark.parametrize("partitions", [1, 4, 13])
+def test_dask_equals_pandas(setup, partitions: int) -> None:
+    corpus, sentences, codebook, repairs = setup
+    expected = code_sentences(sentences, codebook, corpus, repairs)
+    ddf = dd.from_pandas(sentences, npartitions=partitions)  # splits articles across partitions
+    got = code_dask(ddf, codebook, repairs).compute(scheduler="sync")
+    pd.testing.assert_frame_equal(got.reset_index(drop=True), expected, check_dtype=False)
+    assert got[codebook.theme_ids].to_numpy().sum() == expected[codebook.theme_ids].to_numpy().sum() > 0
+
+
+def test_sentences_that_overlap_are_an_error(setup) -> None:
+    _, sentences, codebook, repairs = setup
+    broken = sentences.copy()
+    broken.loc[1, "start"] = broken.loc[0, "start"]
+    with pytest.raises(ValueError, match="limited_support: sentence at"):
+        code_sentences(broken, codebook, None, repairs)
