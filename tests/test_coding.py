@@ -261,3 +261,19 @@ def test_property_token_layout_agrees_with_regex_tokens(text: str) -> None:
     following = [text[m.end() : (matches[i + 1].start() if i + 1 < len(matches) else len(text))] for i, m in enumerate(matches)]
     assert sep_space.tolist() == [s.isspace() for s in following]
     assert sep_hyphen.tolist() == [s == "-" for s in following]
+
+
+def test_code_texts_codes_loose_sentences_like_code_sentences() -> None:
+    from arabic_themes import code_texts
+
+    codebook = load_codebook(ROOT / "data" / "codebook.yaml")
+    texts = ["اكتفت روسيا بتصريحات دبلوماسية دون تقديم دعم عسكري.", "ارتفعت أسعار القمح.", "تخلت روسيا عن أرمينيا في قره باغ."]
+    coded = code_texts(texts, codebook)
+    assert coded["text"].tolist() == texts
+    assert coded[codebook.theme_ids].values.tolist() == [[1, 0, 0], [0, 0, 0], [0, 1, 0]]
+    for row in coded.itertuples():  # evidence offsets point into the text of their own row
+        for item in filter(None, row.evidence.split("; ")):
+            a, b = map(int, item.rsplit("@", 1)[1].split("-"))
+            assert row.start <= a < b <= row.end
+    with pytest.raises(ValueError, match="text 1 contains a line break"):
+        code_texts(["سطر\nسطر"], codebook)

@@ -10,7 +10,7 @@ The pipeline, one small function per step, tidy data frames in and out (one row 
 """
 
 from arabic_themes.actors import Actor, count_mentions, find_mentions, load_actors
-from arabic_themes.coding import Codebook, CodebookError, code_sentences, code_sentences_naive, indicator_counts, load_codebook, parse_evidence, theme_table
+from arabic_themes.coding import Codebook, CodebookError, code_sentences, code_sentences_naive, code_texts, indicator_counts, load_codebook, parse_evidence, theme_table
 from arabic_themes.concordance import kwic
 from arabic_themes.corpus import CorpusError, load_corpus, read_text, write_metadata_template
 from arabic_themes.describe import corpus_sizes, normalisation_changes, normalisation_examples
@@ -35,6 +35,7 @@ __all__ = [
     "code_dask",
     "code_sentences",
     "code_sentences_naive",
+    "code_texts",
     "Codebook",
     "CodebookError",
     "compare_quotations",

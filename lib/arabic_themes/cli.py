@@ -1,4 +1,4 @@
-"""Command line: ``arabic-themes run-notebooks``, ``init-corpus`` and ``export-qda``."""
+"""Command line: ``arabic-themes run-notebooks``, ``init-corpus``, ``analyse`` and ``export-qda``."""
 
 from __future__ import annotations
 
@@ -36,6 +36,14 @@ def _init_corpus(args: argparse.Namespace) -> int:
     return 0
 
 
+def _analyse(args: argparse.Namespace) -> int:
+    from arabic_themes.notebooks import run_analysis
+
+    done = run_analysis(args.corpus, args.out, codebook=args.codebook, reference=args.reference, force=args.force)
+    print(f"executed {len(done)} notebooks into {Path(args.out) / 'notebooks'}; CSVs in processed/, figures in figures/")
+    return 0
+
+
 def _export_qda(args: argparse.Namespace) -> int:
     import pandas as pd
 
@@ -63,6 +71,13 @@ def main(argv: list[str] | None = None) -> int:
     p = sub.add_parser("init-corpus", help="write metadata.csv for a folder of Arabic .txt files")
     p.add_argument("folder")
     p.set_defaults(func=_init_corpus)
+    p = sub.add_parser("analyse", help="run the whole analysis on a corpus folder into an output folder of its own")
+    p.add_argument("corpus", help="folder of .txt files with metadata.csv (see init-corpus)")
+    p.add_argument("out", help="new or empty output folder")
+    p.add_argument("--codebook", help="codebook YAML (default: the project's)")
+    p.add_argument("--reference", help="reference coding CSV; notebook 03 runs only with one")
+    p.add_argument("--force", action="store_true", help="write into a non-empty output folder")
+    p.set_defaults(func=_analyse)
     p = sub.add_parser("export-qda", help="export the coding as a REFI-QDA project (.qdpx) and codebook (.qdc)")
     p.add_argument("--coded", default="data/processed/coded_sentences.csv", help="coded sentences CSV (notebook 02)")
     p.add_argument("--corpus", default="data/raw", help="corpus folder with metadata.csv")

@@ -52,6 +52,7 @@ __all__ = [
     "Theme",
     "code_sentences",
     "code_sentences_naive",
+    "code_texts",
     "indicator_counts",
     "compile_term",
     "load_codebook",
@@ -758,3 +759,26 @@ def indicator_counts(coded: pd.DataFrame, codebook: Codebook) -> pd.DataFrame:
             sel = fired[(fired["theme"] == theme.id) & (fired["indicator"] == ind.id)]
             rows.append({"theme": theme.id, "indicator": ind.id, "units": len(sel), "only_indicator": int(sel["alone"].sum())})
     return pd.DataFrame(rows, columns=["theme", "indicator", "units", "only_indicator"])
+
+
+def code_texts(
+    texts: Sequence[str],
+    codebook: Codebook,
+    repairs: Iterable[GlueRepair] | None = None,
+    *,
+    doc_id: str = "texts",
+) -> pd.DataFrame:
+    """Code loose sentences (a list of strings): one row per text, in order, as :func:`code_sentences` does.
+
+    Useful for sentences that come without an article (a test set, a spreadsheet column). Each
+    text is one unit; offsets are those of the texts joined by newlines.
+    """
+    rows, position = [], 0
+    for i, text in enumerate(texts, start=1):
+        text = str(text)
+        if "\n" in text or "\r" in text:
+            raise ValueError(f"text {i} contains a line break; give one sentence per text")
+        rows.append((doc_id, 1, i, position, position + len(text), "sentence", text))
+        position += len(text) + 1
+    frame = pd.DataFrame(rows, columns=["doc_id", "paragraph", "sentence_id", "start", "end", "kind", "text"])
+    return code_sentences(frame, codebook, {doc_id: "\n".join(str(t) for t in texts)}, repairs)

@@ -13,7 +13,7 @@ import time
 from collections.abc import Iterable
 from pathlib import Path
 
-__all__ = ["run_notebook", "run_notebooks", "scrub_metadata"]
+__all__ = ["PROJECT", "analysis_parameters", "run_analysis", "run_notebook", "run_notebooks", "scrub_metadata"]
 
 
 def scrub_metadata(nb: "object") -> None:
@@ -60,4 +60,97 @@ def run_notebooks(paths: Iterable[str | Path]) -> list[Path]:
         print(f"executing {path} …", file=sys.stderr, flush=True)
         done.append(run_notebook(path))
         print(f"  done in {time.perf_counter() - began:.1f} s", file=sys.stderr, flush=True)
+    return done
+
+
+#: The project folder (for an editable install: the repository holding notebooks/ and data/).
+PROJECT = Path(__file__).resolve().parents[2]
+
+
+def analysis_parameters(
+    corpus: str | Path,
+    out: str | Path,
+    *,
+    codebook: str | Path | None = None,
+    reference: str | Path | None = None,
+    project: str | Path = PROJECT,
+) -> dict[str, str]:
+    """Notebook parameters for running the analysis on ``corpus`` into ``out`` (absolute paths).
+
+    Files a corpus may bring along (``run_in_headings.csv``, ``glued_words.csv``, ``claims.csv``,
+    ``timeline.csv``) are taken from the corpus folder when present; the project's own lists are
+    used for glued words, actors, attribution cues and spelling variants otherwise; corpus-specific
+    files of the project (its run-in headings, claims, timeline, reference coding) are never
+    applied to another corpus. ``""`` tells a notebook that there is no such file.
+    """
+    corpus, out, data = Path(corpus).resolve(), Path(out).resolve(), Path(project).resolve() / "data"
+
+    def own(name: str, fallback: Path | None = None) -> str:
+        path = corpus / name
+        if path.is_file():
+            return str(path)
+        return str(fallback) if fallback is not None else ""
+
+    return {
+        "CORPUS": str(corpus),
+        "CODEBOOK": str(Path(codebook).resolve() if codebook else data / "codebook.yaml"),
+        "REFERENCE": str(Path(reference).resolve()) if reference else "",
+        "RUN_IN_HEADINGS": own("run_in_headings.csv"),
+        "GLUED_WORDS": own("glued_words.csv", data / "glued_words.csv"),
+        "ACTORS": own("actors.yaml", data / "actors.yaml"),
+        "CUES": own("attribution_cues.yaml", data / "attribution_cues.yaml"),
+        "SPELLING_VARIANTS": own("spelling_variants.csv", data / "spelling_variants.csv"),
+        "CLAIMS": own("claims.csv"),
+        "TIMELINE": own("timeline.csv"),
+        "OUTPUT": str(out / "processed"),
+        "FIGURES": str(out / "figures"),
+    }
+
+
+def run_analysis(
+    corpus: str | Path,
+    out: str | Path,
+    *,
+    codebook: str | Path | None = None,
+    reference: str | Path | None = None,
+    notebooks: str | Path | None = None,
+    force: bool = False,
+) -> list[Path]:
+    """Run every numbered notebook on another corpus with papermill, into ``out``.
+
+    Executed copies go to ``out/notebooks``, CSVs to ``out/processed``, figures to ``out/figures``;
+    the project's notebooks and data are only read. ``out`` must be new or empty unless ``force``.
+    Notebook 03 (validation) runs only when a ``reference`` coding is given.
+    """
+    import papermill
+
+    from arabic_themes.corpus import load_corpus
+
+    out = Path(out).resolve()
+    source = Path(notebooks).resolve() if notebooks else PROJECT / "notebooks"
+    if out.exists() and any(out.iterdir()) and not force:
+        raise FileExistsError(f"{out} exists and is not empty; choose a new output folder (or --force)")
+    protected = {source, PROJECT / "data", PROJECT / "data" / "processed", PROJECT / "figures"}
+    if {out, out / "notebooks", out / "processed", out / "figures"} & protected:
+        raise ValueError(f"the output folder {out} would overwrite the project's own notebooks, data or figures")
+    load_corpus(corpus)  # fail early, with the loader's clear message, on a bad corpus
+    parameters = analysis_parameters(corpus, out, codebook=codebook, reference=reference)
+    (out / "notebooks").mkdir(parents=True, exist_ok=True)
+    done = []
+    for path in sorted(source.glob("[0-9][0-9]_*.ipynb")):
+        if path.name.startswith("03_") and not reference:
+            print(f"skipping {path.name}: no reference coding given (--reference)", file=sys.stderr)
+            continue
+        target = out / "notebooks" / path.name
+        print(f"executing {path.name} → {target}", file=sys.stderr, flush=True)
+        papermill.execute_notebook(
+            str(path), str(target), parameters=parameters, cwd=str(path.parent), kernel_name="python3",
+            progress_bar=False, log_output=False,
+        )
+        import nbformat
+
+        nb = nbformat.read(target, as_version=4)
+        scrub_metadata(nb)
+        nbformat.write(nb, target)
+        done.append(target)
     return done

@@ -1,0 +1,107 @@
+"""Your own corpus, end to end: init-corpus on a folder of new texts, then the whole analysis into an
+output folder of its own — the project's notebooks and data untouched."""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from arabic_themes.cli import main
+from arabic_themes.notebooks import PROJECT, analysis_parameters
+
+# A text the project has never seen, laid out differently from the corpus: a title line, one
+# paragraph per line, Windows line endings.
+NEW_ARTICLE = "\r\n".join(
+    [
+        "موسكو وطهران: شراكة بلا ضمانات",
+        "قالت مصادر دبلوماسية إن روسيا اكتفت بإدانة الضربات الإسرائيلية ولم تقدم أي دعم عسكري لإيران. "
+        "ويرى محللون أن الكرملين يوازن بين علاقاته مع إسرائيل ودول الخليج.",
+        "وذكّر خبراء بأن موسكو لم تنقذ حليفها بشار الأسد من السقوط، واكتفت بمنحه اللجوء.",
+        "وتبقى أولويات روسيا في أوكرانيا، حيث استخدمت مسيرات شاهد الإيرانية في الحرب.",
+    ]
+) + "\r\n"
+SECOND_ARTICLE = "التقى وزير الخارجية الإيراني نظيره الروسي في موسكو.\nوبحث الجانبان التعاون الاقتصادي والتجارة.\n"
+
+
+def _project_state() -> dict[str, str]:
+    """Hashes of the project's notebooks, processed data and figures (must not change)."""
+    paths = [*sorted((PROJECT / "notebooks").glob("*.ipynb")), *sorted((PROJECT / "data" / "processed").glob("*")),
+             *sorted((PROJECT / "figures").glob("*.png"))]
+    return {str(p.relative_to(PROJECT)): hashlib.sha256(p.read_bytes()).hexdigest() for p in paths if p.is_file()}
+
+
+@pytest.fixture()
+def own_corpus(tmp_path: Path) -> Path:
+    folder = tmp_path / "my corpus"
+    folder.mkdir()
+    (folder / "Moscow and Tehran.txt").write_bytes(NEW_ARTICLE.encode("utf-8"))
+    (folder / "second.txt").write_bytes(SECOND_ARTICLE.encode("utf-8"))
+    return folder
+
+
+def test_init_corpus_writes_a_template_without_touching_the_texts(own_corpus: Path, capsys) -> None:
+    before = {p.name: p.read_bytes() for p in own_corpus.iterdir()}
+    assert main(["init-corpus", str(own_corpus)]) == 0
+    rows = list(csv.DictReader((own_corpus / "metadata.csv").open(encoding="utf-8")))
+    assert [r["file"] for r in rows] == ["Moscow and Tehran.txt", "second.txt"]
+    assert all(r["sha256"] and r["chars"] and r["headline"] == "" for r in rows)
+    assert {p.name: p.read_bytes() for p in own_corpus.iterdir() if p.name != "metadata.csv"} == before
+    assert main(["init-corpus", str(own_corpus)]) == 2  # refuses to overwrite
+    assert "exists" in capsys.readouterr().err
+
+
+def test_parameters_never_apply_the_projects_corpus_specific_files(own_corpus: Path, tmp_path: Path) -> None:
+    params = analysis_parameters(own_corpus, tmp_path / "out")
+    assert params["RUN_IN_HEADINGS"] == params["CLAIMS"] == params["TIMELINE"] == params["REFERENCE"] == ""
+    assert params["CODEBOOK"].endswith("data/codebook.yaml") and params["OUTPUT"].endswith("out/processed")
+
+
+def test_analyse_refuses_a_non_empty_output_and_the_project_folders(own_corpus: Path, tmp_path: Path, capsys) -> None:
+    main(["init-corpus", str(own_corpus)])
+    busy = tmp_path / "busy"
+    busy.mkdir()
+    (busy / "keep.txt").write_text("mine", encoding="utf-8")
+    assert main(["analyse", str(own_corpus), str(busy)]) == 2
+    assert "not empty" in capsys.readouterr().err
+    assert (busy / "keep.txt").read_text(encoding="utf-8") == "mine"
+    assert main(["analyse", str(own_corpus), str(PROJECT), "--force"]) == 2
+    assert "would overwrite the project's own" in capsys.readouterr().err
+
+
+@pytest.mark.slow
+def test_analyse_runs_every_notebook_into_its_own_folder(own_corpus: Path, tmp_path: Path) -> None:
+    assert main(["init-corpus", str(own_corpus)]) == 0
+    before = _project_state()
+    out = tmp_path / "results"
+    codebook = tmp_path / "my codebook.yaml"
+    codebook.write_bytes((PROJECT / "data" / "codebook.yaml").read_bytes())  # a custom codebook path
+    result = subprocess.run(
+        [sys.executable, "-m", "arabic_themes.cli", "analyse", str(own_corpus), str(out), "--codebook", str(codebook)],
+        capture_output=True, text=True, timeout=600,
+    )
+    assert result.returncode == 0, result.stderr[-3000:]
+    executed = sorted(p.name for p in (out / "notebooks").glob("*.ipynb"))
+    assert "01_load_texts.ipynb" in executed and "02_code_themes.ipynb" in executed
+    assert "03_validate_coding.ipynb" not in executed  # no reference coding given
+    for name in executed:
+        nb = json.loads((out / "notebooks" / name).read_text(encoding="utf-8"))
+        errors = [o for c in nb["cells"] for o in c.get("outputs", []) if o.get("output_type") == "error"]
+        assert not errors, (name, errors)
+    coded = list(csv.DictReader((out / "processed" / "coded_sentences.csv").open(encoding="utf-8")))
+    doc_ids = {r["doc_id"] for r in coded}
+    assert doc_ids == {"moscow_and_tehran", "second"}
+    first = [r for r in coded if r["doc_id"] == "moscow_and_tehran"]
+    assert first[0]["text"] == "موسكو وطهران: شراكة بلا ضمانات"  # the title line is its own unit
+    raw = NEW_ARTICLE
+    assert all(raw[int(r["start"]) : int(r["end"])] == r["text"] for r in first)  # offsets into the CRLF text
+    assert sum(int(r["strategic_ambiguity"]) for r in first) >= 1
+    assert any(int(r["precedents"]) for r in first) and any(int(r["ukraine_tradeoff"]) for r in first)
+    assert not any(int(r[t]) for r in coded if r["doc_id"] == "second" for t in ("strategic_ambiguity", "precedents", "ukraine_tradeoff"))
+    assert (out / "figures" / "theme_shares.png").is_file()
+    assert _project_state() == before  # the project's notebooks, processed data and figures are untouched
