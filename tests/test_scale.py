@@ -45,3 +45,23 @@ def test_sentences_that_overlap_are_an_error(setup) -> None:
     broken.loc[1, "start"] = broken.loc[0, "start"]
     with pytest.raises(ValueError, match="limited_support: sentence at"):
         code_sentences(broken, codebook, None, repairs)
+
+
+def test_batched_coding_and_segmentation_equal_one_pass(setup, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Large archives are processed a few megabytes at a time; the result must not depend on it."""
+    import sys
+
+    coding_module = sys.modules["arabic_themes.coding"]
+    segment_module = sys.modules["arabic_themes.segment"]  # (the package exports a function of that name)
+
+    corpus, _, codebook, repairs = setup
+    headings = load_run_in_headings(DATA / "run_in_headings.csv")
+    one_pass_sentences = segment(corpus, headings)
+    one_pass = code_sentences(one_pass_sentences, codebook, corpus, repairs)
+    monkeypatch.setattr(coding_module, "BATCH_CHARS", 5000)  # several batches on this small corpus
+    monkeypatch.setattr(segment_module, "_BATCH_CHARS", 5000)
+    batched_sentences = segment(corpus, headings)
+    pd.testing.assert_frame_equal(batched_sentences, one_pass_sentences)
+    shuffled = batched_sentences.sample(frac=1, random_state=0)  # row order is kept, whatever it is
+    batched = code_sentences(shuffled, codebook, corpus, repairs)
+    pd.testing.assert_frame_equal(batched, one_pass.loc[shuffled.index])

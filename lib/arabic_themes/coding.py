@@ -559,6 +559,24 @@ def _result(sentences: pd.DataFrame, codebook: Codebook, flags: np.ndarray, evid
     return out
 
 
+#: Articles are coded (and segmented) in batches of about this many characters.
+BATCH_CHARS = 4_000_000
+
+
+def _batches(doc_ids: list[str], texts: dict[str, str]) -> list[list[str]]:
+    """Consecutive groups of articles of about :data:`BATCH_CHARS` characters each."""
+    batches: list[list[str]] = [[]]
+    size = 0
+    for doc_id in doc_ids:
+        length = len(texts[doc_id])
+        if batches[-1] and size + length > BATCH_CHARS:
+            batches.append([])
+            size = 0
+        batches[-1].append(doc_id)
+        size += length
+    return batches
+
+
 def _texts_from_sentences(sentences: pd.DataFrame) -> dict[str, str]:
     """Rebuild each article from its sentences alone: every sentence at its offsets, spaces between.
 
@@ -607,6 +625,15 @@ def code_sentences(
     """
     texts = _texts_by_doc(sentences, texts)
     repairs = list(repairs or [])
+    batches = _batches(sentences["doc_id"].unique().tolist(), texts)
+    if len(batches) > 1:  # a large archive: code a few megabytes at a time, so memory stays flat
+        position = pd.Series(np.arange(len(sentences)), index=sentences.index)
+        parts = []
+        for batch in batches:
+            mask = sentences["doc_id"].isin(batch).to_numpy()
+            part = code_sentences(sentences[mask], codebook, {d: texts[d] for d in batch}, repairs)
+            parts.append(part.assign(_position=position[mask].to_numpy()))
+        return pd.concat(parts).sort_values("_position", kind="stable").drop(columns="_position")
     terms = _all_terms(codebook.themes)
     term_index = {t: i for i, t in enumerate(terms)}
     matcher = _Matcher(terms)

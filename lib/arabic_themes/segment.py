@@ -39,6 +39,7 @@ SENTENCE_COLUMNS = ["doc_id", "paragraph", "sentence_id", "start", "end", "kind"
 _TERMINATOR = re.compile(r"(?:[.!?؟؛…]+)[\"'”’»″)\]]*(?=\s|$)")
 _LINE = re.compile(r"[^\r\n]+")
 _HEADING_MAX_WORDS = 12
+_BATCH_CHARS = 4_000_000
 _PAIRS = {"«": "»", "“": "”"}
 _SYMMETRIC = {'"', "″"}
 
@@ -253,20 +254,24 @@ def segment(corpus: pd.DataFrame, run_in_headings: Mapping[str, Iterable[str]] |
     if unknown:
         raise ValueError(f"run-in headings are listed for doc_id(s) not in the corpus: {unknown}")
     doc_ids, texts = corpus["doc_id"].tolist(), corpus["text"].tolist()
-    if not run_in_headings:
-        return _frame(_segment_plain(doc_ids, texts))
     rows: list[tuple[str, int, int, int, int, str, str]] = []
-    plain: list[int] = []  # runs of articles without run-in headings go through the fast path
+    plain: list[int] = []  # runs of articles without run-in headings go through the one-pass path
+    size = 0
 
     def flush() -> None:
+        nonlocal size
         rows.extend(_segment_plain([doc_ids[i] for i in plain], [texts[i] for i in plain]))
         plain.clear()
+        size = 0
 
     for i, doc_id in enumerate(doc_ids):
         if run_in_headings.get(doc_id):
             flush()
             rows.extend(_segment_rows(texts[i], doc_id, run_in_headings[doc_id]))
         else:
+            if size + len(texts[i]) > _BATCH_CHARS:  # a few megabytes at a time: memory stays flat
+                flush()
             plain.append(i)
+            size += len(texts[i])
     flush()
     return _frame(rows)
