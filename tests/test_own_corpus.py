@@ -95,8 +95,8 @@ def test_analyse_runs_every_notebook_into_its_own_folder(own_corpus: Path, tmp_p
         assert not errors, (name, errors)
     coded = list(csv.DictReader((out / "processed" / "coded_sentences.csv").open(encoding="utf-8")))
     doc_ids = {r["doc_id"] for r in coded}
-    assert doc_ids == {"moscow_and_tehran", "second"}
-    first = [r for r in coded if r["doc_id"] == "moscow_and_tehran"]
+    assert doc_ids == {"Moscow_and_Tehran", "second"}
+    first = [r for r in coded if r["doc_id"] == "Moscow_and_Tehran"]
     assert first[0]["text"] == "موسكو وطهران: شراكة بلا ضمانات"  # the title line is its own unit
     raw = NEW_ARTICLE
     assert all(raw[int(r["start"]) : int(r["end"])] == r["text"] for r in first)  # offsets into the CRLF text

@@ -13,7 +13,7 @@ import time
 from collections.abc import Iterable
 from pathlib import Path
 
-__all__ = ["PROJECT", "analysis_parameters", "run_analysis", "run_notebook", "run_notebooks", "scrub_metadata"]
+__all__ = ["PROJECT", "NotebookFailed", "analysis_parameters", "run_analysis", "run_notebook", "run_notebooks", "scrub_metadata"]
 
 
 def scrub_metadata(nb: "object") -> None:
@@ -61,6 +61,10 @@ def run_notebooks(paths: Iterable[str | Path]) -> list[Path]:
         done.append(run_notebook(path))
         print(f"  done in {time.perf_counter() - began:.1f} s", file=sys.stderr, flush=True)
     return done
+
+
+class NotebookFailed(RuntimeError):
+    """A notebook raised an error while running the analysis; the message names it and the cell."""
 
 
 #: The project folder (for an editable install: the repository holding notebooks/ and data/).
@@ -143,10 +147,16 @@ def run_analysis(
             continue
         target = out / "notebooks" / path.name
         print(f"executing {path.name} → {target}", file=sys.stderr, flush=True)
-        papermill.execute_notebook(
-            str(path), str(target), parameters=parameters, cwd=str(path.parent), kernel_name="python3",
-            progress_bar=False, log_output=False,
-        )
+        try:
+            papermill.execute_notebook(
+                str(path), str(target), parameters=parameters, cwd=str(path.parent), kernel_name="python3",
+                progress_bar=False, log_output=False,
+            )
+        except papermill.PapermillExecutionError as exc:
+            raise NotebookFailed(
+                f"{path.name} failed in cell {exc.exec_count}: {exc.ename}: {exc.evalue}. "
+                f"The executed copy, with the error, is {target}"
+            ) from None
         import nbformat
 
         nb = nbformat.read(target, as_version=4)
