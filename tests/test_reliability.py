@@ -86,3 +86,26 @@ def test_alpha_matches_the_krippendorff_package_on_random_codings() -> None:
     coder, ref = rng.integers(0, 2, 50), rng.integers(0, 2, 50)
     row = agreement(_aligned(coder.tolist(), ref.tolist()), ["t"]).iloc[0]
     assert row.alpha == pytest.approx(krippendorff.alpha(reliability_data=[ref, coder], level_of_measurement="nominal"))
+
+
+def test_align_texts_scores_a_hand_coded_test_set() -> None:
+    from arabic_themes import agreement, align_texts, disagreements, load_codebook
+
+    book = load_codebook(Path(__file__).resolve().parents[1] / "data" / "codebook.yaml")
+    frame = pd.DataFrame(
+        {
+            "id": ["a", "b", "c"],
+            "text": ["اكتفت روسيا بتصريحات دبلوماسية دون تقديم دعم عسكري.", "ارتفعت أسعار القمح.", "تخلت روسيا عن أرمينيا في قره باغ."],
+            "strategic_ambiguity": [1, 1, 0],
+            "precedents": [0, 0, 1],
+            "ukraine_tradeoff": [0, 0, 0],
+        }
+    )
+    aligned = align_texts(frame, book)
+    scores = agreement(aligned, book.theme_ids).set_index("theme")
+    assert scores.loc["strategic_ambiguity", ["both", "reference_only"]].tolist() == [1, 1]
+    assert scores.loc["precedents", "f1"] == 1.0
+    diffs = disagreements(aligned, book.theme_ids)
+    assert diffs[["theme", "sentence_id"]].values.tolist() == [["strategic_ambiguity", 2]]
+    with pytest.raises(ValueError, match="row 2: column 'precedents' must be 0 or 1"):
+        align_texts(frame.assign(precedents=[0, 2, 1]), book)

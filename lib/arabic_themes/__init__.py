@@ -21,7 +21,7 @@ from arabic_themes.plotting import THEME_COLORS, arabic_label, bilingual, house_
 from arabic_themes.quotations import compare_quotations, find_quotations, load_cues, quotation_presence
 from arabic_themes.refi import export_codebook, export_project
 from arabic_themes.scale import code_dask
-from arabic_themes.reliability import agreement, align_reference, disagreements, load_reference
+from arabic_themes.reliability import agreement, align_reference, align_texts, disagreements, load_reference
 from arabic_themes.segment import load_run_in_headings, segment, segment_text
 
 __version__ = "0.1.0"
@@ -30,6 +30,7 @@ __all__ = [
     "Actor",
     "agreement",
     "align_reference",
+    "align_texts",
     "arabic_label",
     "bilingual",
     "code_dask",

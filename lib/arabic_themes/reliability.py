@@ -8,12 +8,17 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import krippendorff
 import numpy as np
 import pandas as pd
 
-__all__ = ["agreement", "align_reference", "disagreements", "load_reference"]
+if TYPE_CHECKING:
+    from arabic_themes.coding import Codebook
+    from arabic_themes.normalize import GlueRepair
+
+__all__ = ["agreement", "align_reference", "align_texts", "disagreements", "load_reference"]
 
 KEY = ["doc_id", "start", "end"]
 
@@ -135,3 +140,27 @@ def disagreements(aligned: pd.DataFrame, themes: Sequence[str]) -> pd.DataFrame:
             )
     columns = ["theme", "kind", "doc_id", "sentence_id", "start", "end", "text"]
     return pd.DataFrame(rows, columns=columns)
+
+
+def align_texts(frame: pd.DataFrame, codebook: Codebook, repairs: Sequence[GlueRepair] = ()) -> pd.DataFrame:
+    """Code loose, hand-coded sentences (``text`` plus one 0/1 column per theme, e.g. a test set)
+    and align them like :func:`align_reference`, ready for :func:`agreement` and :func:`disagreements`."""
+    from arabic_themes.coding import code_texts
+
+    themes = codebook.theme_ids
+    missing = [c for c in ["text", *themes] if c not in frame.columns]
+    if missing:
+        raise ValueError(f"hand-coded sentences lack column(s) {missing}")
+    for theme in themes:
+        bad = ~frame[theme].astype(str).isin(["0", "1"])
+        if bad.any():
+            raise ValueError(f"row {int(np.argmax(bad.to_numpy())) + 1}: column {theme!r} must be 0 or 1")
+    coded = code_texts(frame["text"].tolist(), codebook, repairs)
+    aligned = coded[["doc_id", "sentence_id", "start", "end", "text"]].copy()
+    if "id" in frame.columns:
+        aligned["id"] = frame["id"].to_numpy()
+    for theme in themes:
+        aligned[f"{theme}_coder"] = coded[theme].to_numpy()
+        aligned[f"{theme}_reference"] = frame[theme].astype(int).to_numpy()
+    aligned["evidence"] = coded["evidence"].to_numpy()
+    return aligned
