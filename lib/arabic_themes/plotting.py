@@ -594,8 +594,14 @@ def plot_actor_mentions(
     return _settled(fig)
 
 
-def _date_text(date: str) -> str:
-    """ISO-like date of the timeline (YYYY, YYYY-MM or YYYY-MM-DD) written for a label."""
+def _date_text(date: str, precision: str = "") -> str:
+    """ISO-like date of the timeline (YYYY, YYYY-MM or YYYY-MM-DD) written for a label.
+
+    ``precision="era"`` marks a date the text gives only as a period ("over the centuries", "in the
+    twentieth century"): the year only orders the row, and the label shows the century.
+    """
+    if precision == "era":
+        return f"{int(date[:4]) // 100 + 1}th c."
     parts = date.split("-")
     months = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"]
     if len(parts) == 3:
@@ -613,7 +619,8 @@ def plot_timeline(
     """Chronology of the events the articles refer to, and which article mentions each.
 
     ``events`` has one row per event and article (``event_id, date, label_en, label_ar, doc_id``;
-    ``date`` is ``YYYY``, ``YYYY-MM`` or ``YYYY-MM-DD``). Rows of the figure are the events in
+    ``date`` is ``YYYY``, ``YYYY-MM`` or ``YYYY-MM-DD``; an optional ``precision`` of ``era`` shows
+    the century instead of the year). Rows of the figure are the events in
     date order (oldest at the top; one row per distinct date of an event, so two articles that
     date an event differently show as two rows); columns are the articles; a dot marks a mention.
     Time is not to scale (the events span two centuries): each row is labelled with its date.
@@ -640,7 +647,8 @@ def plot_timeline(
         ticks = []
         for date, event in rows:
             label = labels.loc[(date, event)]
-            ticks.append(f"{_date_text(date)} · {label['label_en']}\n{arabic_label(label['label_ar'])}")
+            precision = str(label["precision"]) if "precision" in label.index else ""
+            ticks.append(f"{_date_text(date, precision)} · {label['label_en']}\n{arabic_label(label['label_ar'])}")
         ax.set_yticks(range(len(rows)), ticks, fontsize=7.5)
         ax.set_xticks(range(len(docs)), [_doc_label(d, doc_labels, width=14) for d in docs])
         ax.xaxis.tick_top()
