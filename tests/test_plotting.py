@@ -411,3 +411,40 @@ def test_plot_timeline() -> Figure:
 @pytest.mark.mpl_image_compare(**MPL)
 def test_plot_keyness() -> Figure:
     return plotting.plot_keyness(TOP_TERMS, DOC_LABELS)
+
+
+def _history() -> pd.DataFrame:
+    """Synthetic scores of three codebook versions on a fitted and an unseen set of sentences."""
+    rows = []
+    for version, fitted_score, unseen_score in (("v1", 0.7, 0.5), ("v2", 0.95, 0.6), ("v3", 0.97, 0.8)):
+        for k, theme in enumerate(t.id for t in THEMES):
+            rows.append((version, "corpus", theme, fitted_score - 0.05 * k, version != "v1"))
+            rows.append((version, "test set", theme, unseen_score + 0.05 * k, False))
+    return pd.DataFrame(rows, columns=["codebook", "sentences", "theme", "f1", "fitted"])
+
+
+def test_agreement_by_version_needs_its_columns() -> None:
+    with pytest.raises(ValueError, match=r"lacks column\(s\) \['f1'\]"):
+        plotting.plot_agreement_by_version(_history().drop(columns="f1"), THEMES)
+
+
+def test_agreement_by_version_names_a_theme_without_rows() -> None:
+    history = _history()
+    with pytest.raises(ValueError, match="precedents"):
+        plotting.plot_agreement_by_version(history[history["theme"] != "precedents"], THEMES)
+
+
+def test_agreement_by_version_fills_only_fitted_markers() -> None:
+    fig = plotting.plot_agreement_by_version(_history(), THEMES)
+    ax = fig.axes[0]
+    assert [t.get_text() for t in ax.get_xticklabels()] == ["v1", "v2", "v3"]
+    markers = [line for line in ax.get_lines() if len(line.get_xdata()) == 1]
+    filled = sorted((float(m.get_xdata()[0]), float(m.get_ydata()[0])) for m in markers if m.get_markerfacecolor() != "white")
+    # corpus is fitted from v2 on; the test set never is
+    assert filled == [(1.0, pytest.approx(0.95)), (2.0, pytest.approx(0.97))]
+    assert len(markers) == 6
+
+
+@pytest.mark.mpl_image_compare(**MPL)
+def test_plot_agreement_by_version() -> Figure:
+    return plotting.plot_agreement_by_version(_history(), THEMES)

@@ -17,7 +17,7 @@ from arabic_themes.describe import corpus_sizes, normalisation_changes, normalis
 from arabic_themes.display import highlighted_sentences, rtl_html, rtl_table
 from arabic_themes.normalize import NormalizedText, load_glue_repairs, normalize, normalize_word
 from arabic_themes.keyness import load_spelling_variants, top_terms, weighted_log_odds, word_counts
-from arabic_themes.plotting import THEME_COLORS, arabic_label, bilingual, house_style, plot_actor_mentions, plot_agreement, plot_cooccurrence, plot_keyness, plot_theme_dispersion, plot_theme_shares, plot_timeline, register_arabic_font, renderer_shapes_text, save_figure, theme_color
+from arabic_themes.plotting import THEME_COLORS, arabic_label, bilingual, house_style, plot_actor_mentions, plot_agreement, plot_agreement_by_version, plot_cooccurrence, plot_keyness, plot_theme_dispersion, plot_theme_shares, plot_timeline, register_arabic_font, renderer_shapes_text, save_figure, theme_color
 from arabic_themes.quotations import compare_quotations, find_quotations, load_cues, quotation_presence
 from arabic_themes.refi import export_codebook, export_project
 from arabic_themes.scale import code_dask
@@ -68,6 +68,7 @@ __all__ = [
     "parse_evidence",
     "plot_actor_mentions",
     "plot_agreement",
+    "plot_agreement_by_version",
     "plot_cooccurrence",
     "plot_keyness",
     "plot_theme_dispersion",

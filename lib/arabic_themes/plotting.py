@@ -45,6 +45,7 @@ __all__ = [
     "house_style",
     "plot_actor_mentions",
     "plot_agreement",
+    "plot_agreement_by_version",
     "plot_cooccurrence",
     "plot_keyness",
     "plot_theme_dispersion",
@@ -700,4 +701,89 @@ def plot_keyness(
             ax.tick_params(axis="y", length=0)
             ax.set_xlabel("z", fontsize=8)
         fig.suptitle(bilingual("الكلمات التي تميّز كل مقال عن بقية المدوّنة", "Words that set each article apart (weighted log-odds, z)"))
+    return _settled(fig)
+
+
+_SET_MARKERS = ["o", "s", "D", "^", "v", "P", "X"]
+_SET_LINES = ["-", "--", ":", "-.", (0, (5, 1)), (0, (1, 1)), (0, (3, 1, 1, 1))]
+
+
+def plot_agreement_by_version(
+    history: pd.DataFrame,
+    themes: Sequence[Labelled],
+    *,
+    metric: str = "f1",
+    bar: float | None = 0.85,
+) -> Figure:
+    """Agreement of each codebook version with each set of hand-coded sentences: fitted vs unseen.
+
+    ``history`` has one row per codebook version, sentence set and theme (columns ``codebook``,
+    ``sentences``, ``theme`` and ``metric``, e.g. the rows of :func:`arabic_themes.agreement`
+    with the first two added), plus an optional boolean ``fitted``: the version was revised after
+    looking at these sentences. One panel per theme; versions on the x-axis in the order they
+    first appear; one line per sentence set. Filled markers are fitted scores, open markers
+    scores on sentences the version had never seen — the honest estimate. ``bar`` draws the
+    target as a dashed line.
+    """
+    required = {"codebook", "sentences", "theme", metric}
+    missing = sorted(required - set(history.columns))
+    if missing:
+        raise ValueError(f"history lacks column(s) {missing}")
+    ids = [t.id for t in themes]
+    if not ids:
+        raise ValueError("no themes given")
+    absent = [i for i in ids if i not in set(history["theme"])]
+    if absent:
+        raise ValueError(f"history has no rows for theme(s) {absent}")
+    versions = list(dict.fromkeys(history["codebook"]))
+    sets = list(dict.fromkeys(history["sentences"]))
+    if len(sets) > len(_SET_MARKERS):
+        raise ValueError(f"at most {len(_SET_MARKERS)} sentence sets can be told apart, got {len(sets)}")
+    fitted = history["fitted"].astype(bool) if "fitted" in history.columns else pd.Series(False, index=history.index)
+    with house_style():
+        fig = _new_figure(2.9 * len(ids) + 0.6, 5.6)
+        axes = fig.subplots(1, len(ids), sharey=True, squeeze=False)[0]
+        for k, (ax, theme) in enumerate(zip(axes, themes)):
+            color = theme_color(theme.id, k)
+            rows = history[history["theme"] == theme.id]
+            for j, name in enumerate(sets):
+                part = rows[rows["sentences"] == name]
+                x = [versions.index(v) for v in part["codebook"]]
+                y = part[metric].to_numpy(dtype=float)
+                ax.plot(x, y, color=color, linestyle=_SET_LINES[j], linewidth=1.1, zorder=2)
+                for xi, yi, seen in zip(x, y, fitted[part.index]):
+                    ax.plot(
+                        xi, yi, marker=_SET_MARKERS[j], markersize=5.5, color=color, zorder=3,
+                        markerfacecolor=color if seen else "white", markeredgecolor=color, markeredgewidth=1.1,
+                    )
+            if bar is not None:
+                ax.axhline(bar, color="#888888", linestyle=(0, (4, 3)), linewidth=0.8, zorder=1)
+            ax.set_xticks(range(len(versions)), [str(v) for v in versions])
+            ax.set_xlim(-0.3, len(versions) - 0.7)
+            ax.set_ylim(0, 1.04)
+            ax.set_title(_theme_label(theme, width=30), fontsize=9)
+            ax.grid(axis="y", color="#eeeeee", linewidth=0.6)
+            ax.set_axisbelow(True)
+        axes[0].set_ylabel(metric.upper() if len(metric) <= 3 else metric)
+        axes[len(axes) // 2].set_xlabel(bilingual("نسخة دليل الترميز", "Codebook version"))
+        handles = [
+            matplotlib.lines.Line2D(
+                [], [], color=_NEUTRAL, linestyle=_SET_LINES[j], marker=_SET_MARKERS[j], markersize=5, markeredgecolor=_NEUTRAL
+            )
+            for j in range(len(sets))
+        ]
+        labels = [str(s) for s in sets]
+        handles += [
+            matplotlib.lines.Line2D([], [], linestyle="", marker="o", color=_NEUTRAL, markeredgecolor=_NEUTRAL, markersize=5),
+            matplotlib.lines.Line2D(
+                [], [], linestyle="", marker="o", color=_NEUTRAL, markerfacecolor="white", markeredgecolor=_NEUTRAL, markersize=5
+            ),
+        ]
+        labels += [bilingual("جمل عُدِّل الدليل بعد الاطلاع عليها", "fitted: revised after seeing them"),
+                   bilingual("جمل لم يرها الدليل", "unseen by this version")]
+        if bar is not None:
+            handles.append(matplotlib.lines.Line2D([], [], color="#888888", linestyle=(0, (4, 3)), linewidth=0.8))
+            labels.append(bilingual("الحد المطلوب", "target") + f" ({bar:g})")
+        fig.legend(handles, labels, loc="outside lower center", ncols=min(len(labels), 4))
+        fig.suptitle(bilingual("اتفاق كل نسخة من دليل الترميز مع الترميز المستقل", "Each codebook version against independent coding"))
     return _settled(fig)
