@@ -85,3 +85,31 @@ def test_timeline_dates_match_their_precision() -> None:
     assert [r["date"] for r in rows] == sorted(r["date"] for r in rows)
     treaty = {r["date"] for r in rows if r["event_id"] == "treaty"}
     assert {"2025-01-17", "2025-01-27"} <= treaty
+
+
+SET_COLUMNS = ["id", "text", "strategic_ambiguity", "precedents", "ukraine_tradeoff", "note"]
+ARABIC = re.compile("[\u0600-\u06ff]")
+
+
+@pytest.mark.parametrize("path", sorted((ROOT / "data" / "annotations").glob("heldout_sentences*.csv")), ids=lambda p: p.name)
+def test_every_hand_coded_set_is_well_formed(path: Path) -> None:
+    rows = read(str(path.relative_to(ROOT / "data")), SET_COLUMNS)
+    assert len(rows) >= 50
+    ids = [r["id"] for r in rows]
+    assert len(set(ids)) == len(ids), "duplicate ids"
+    assert len({r["text"] for r in rows}) == len(rows), "a sentence appears twice"
+    for row in rows:
+        assert ARABIC.search(row["text"]), row["id"]
+        assert {row[t] for t in SET_COLUMNS[2:5]} <= {"0", "1"}, row["id"]
+    # each set exercises every theme and has sentences with no theme (the hard negatives)
+    for theme in SET_COLUMNS[2:5]:
+        assert sum(r[theme] == "1" for r in rows) >= 10, theme
+    assert sum(all(r[t] == "0" for t in SET_COLUMNS[2:5]) for r in rows) >= 5
+
+
+def test_hand_coded_sets_do_not_share_sentences() -> None:
+    seen: dict[str, str] = {}
+    for path in sorted((ROOT / "data" / "annotations").glob("heldout_sentences*.csv")):
+        for row in read(str(path.relative_to(ROOT / "data")), SET_COLUMNS):
+            assert row["text"] not in seen, f"{path.name} {row['id']} repeats a sentence of {seen.get(row['text'])}"
+            seen[row["text"]] = path.name
