@@ -59,6 +59,7 @@ def test_init_corpus_writes_a_template_without_touching_the_texts(own_corpus: Pa
 def test_parameters_never_apply_the_projects_corpus_specific_files(own_corpus: Path, tmp_path: Path) -> None:
     params = analysis_parameters(own_corpus, tmp_path / "out")
     assert params["RUN_IN_HEADINGS"] == params["CLAIMS"] == params["TIMELINE"] == params["REFERENCE"] == ""
+    assert params["EARLIER_CODEBOOKS"] == params["DEVELOPMENT_SETS"] == params["TEST_SET"] == ""
     assert params["CODEBOOK"].endswith("data/codebook.yaml") and params["OUTPUT"].endswith("out/processed")
 
 
@@ -105,3 +106,45 @@ def test_analyse_runs_every_notebook_into_its_own_folder(own_corpus: Path, tmp_p
     assert not any(int(r[t]) for r in coded if r["doc_id"] == "second" for t in ("strategic_ambiguity", "precedents", "ukraine_tradeoff"))
     assert (out / "figures" / "theme_shares.png").is_file()
     assert _project_state() == before  # the project's notebooks, processed data and figures are untouched
+
+
+def _hand_coded_reference(corpus: Path, path: Path) -> dict[str, int]:
+    """A reference coding of the own corpus, keyed like the project's: one row per unit, coded by reading it."""
+    from arabic_themes import load_corpus, segment
+
+    units = segment(load_corpus(corpus))
+    codes = {  # (doc_id, first words) -> strategic_ambiguity, precedents, ukraine_tradeoff
+        "موسكو وطهران": (1, 0, 0), "قالت مصادر": (1, 0, 0), "ويرى محللون": (1, 0, 0),
+        "وذكّر خبراء": (0, 1, 0), "وتبقى أولويات": (0, 0, 1),
+    }
+    with path.open("w", encoding="utf-8", newline="") as handle:
+        writer = csv.writer(handle, lineterminator="\n")
+        writer.writerow(["doc_id", "sentence_id", "start", "end", "prefix", "strategic_ambiguity", "precedents", "ukraine_tradeoff"])
+        for row in units.itertuples():
+            code = next((c for k, c in codes.items() if row.text.startswith(k)), (0, 0, 0))
+            writer.writerow([row.doc_id, row.sentence_id, row.start, row.end, row.text[:30], *code])
+    return {"units": len(units), "strategic_ambiguity": 3, "precedents": 1, "ukraine_tradeoff": 1}
+
+
+@pytest.mark.slow
+def test_analyse_validates_against_a_reference_coding_of_the_own_corpus(own_corpus: Path, tmp_path: Path) -> None:
+    assert main(["init-corpus", str(own_corpus)]) == 0
+    expected = _hand_coded_reference(own_corpus, tmp_path / "reference.csv")
+    before = _project_state()
+    out = tmp_path / "results"
+    result = subprocess.run(
+        [sys.executable, "-m", "arabic_themes.cli", "analyse", str(own_corpus), str(out), "--reference", str(tmp_path / "reference.csv")],
+        capture_output=True, text=True, timeout=600,
+    )
+    assert result.returncode == 0, result.stderr[-3000:]
+    nb = json.loads((out / "notebooks" / "03_validate_coding.ipynb").read_text(encoding="utf-8"))
+    assert not [o for c in nb["cells"] for o in c.get("outputs", []) if o.get("output_type") == "error"]
+    scores = {r["theme"]: r for r in csv.DictReader((out / "processed" / "agreement.csv").open(encoding="utf-8"))}
+    assert set(scores) == {"strategic_ambiguity", "precedents", "ukraine_tradeoff"}
+    for theme, row in scores.items():
+        assert int(row["n"]) == expected["units"]
+        assert int(row["reference_1"]) == expected[theme]
+    history = list(csv.DictReader((out / "processed" / "agreement_by_version.csv").open(encoding="utf-8")))
+    assert {(r["codebook"], r["sentences"]) for r in history} == {("current", "corpus")}  # not the project's history
+    assert (out / "figures" / "agreement_by_version.png").is_file()
+    assert _project_state() == before

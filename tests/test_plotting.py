@@ -443,6 +443,14 @@ def test_agreement_by_version_fills_only_fitted_markers() -> None:
     # corpus is fitted from v2 on; the test set never is
     assert filled == [(1.0, pytest.approx(0.95)), (2.0, pytest.approx(0.97))]
     assert len(markers) == 6
+    assert any("unseen" in t.get_text() for t in fig.legends[0].get_texts())
+
+
+def test_agreement_by_version_without_fitted_says_nothing_about_fitting() -> None:
+    fig = plotting.plot_agreement_by_version(_history().drop(columns="fitted"), THEMES)
+    markers = [line for line in fig.axes[0].get_lines() if len(line.get_xdata()) == 1]
+    assert markers and all(m.get_markerfacecolor() != "white" for m in markers)
+    assert not any("unseen" in t.get_text() or "fitted" in t.get_text() for t in fig.legends[0].get_texts())
 
 
 @pytest.mark.mpl_image_compare(**MPL)

@@ -84,8 +84,9 @@ def analysis_parameters(
     Files a corpus may bring along (``run_in_headings.csv``, ``glued_words.csv``, ``claims.csv``,
     ``timeline.csv``) are taken from the corpus folder when present; the project's own lists are
     used for glued words, actors, attribution cues and spelling variants otherwise; corpus-specific
-    files of the project (its run-in headings, claims, timeline, reference coding) are never
-    applied to another corpus. ``""`` tells a notebook that there is no such file.
+    files of the project (its run-in headings, claims, timeline, reference coding, the history of
+    its codebook and its hand-coded sentence sets) are never applied to another corpus. ``""`` tells
+    a notebook that there is no such file.
     """
     corpus, out, data = Path(corpus).resolve(), Path(out).resolve(), Path(project).resolve() / "data"
 
@@ -99,6 +100,10 @@ def analysis_parameters(
         "CORPUS": str(corpus),
         "CODEBOOK": str(Path(codebook).resolve() if codebook else data / "codebook.yaml"),
         "REFERENCE": str(Path(reference).resolve()) if reference else "",
+        # the project's codebook history and hand-coded sentence sets describe the project's codebook, not yours
+        "EARLIER_CODEBOOKS": "",
+        "DEVELOPMENT_SETS": "",
+        "TEST_SET": "",
         "RUN_IN_HEADINGS": own("run_in_headings.csv"),
         "GLUED_WORDS": own("glued_words.csv", data / "glued_words.csv"),
         "ACTORS": own("actors.yaml", data / "actors.yaml"),

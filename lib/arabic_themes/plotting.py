@@ -721,8 +721,9 @@ def plot_agreement_by_version(
     ``sentences``, ``theme`` and ``metric``, e.g. the rows of :func:`arabic_themes.agreement`
     with the first two added), plus an optional boolean ``fitted``: the version was revised after
     looking at these sentences. One panel per theme; versions on the x-axis in the order they
-    first appear; one line per sentence set. Filled markers are fitted scores, open markers
-    scores on sentences the version had never seen — the honest estimate. ``bar`` draws the
+    first appear; one line per sentence set. With ``fitted``, filled markers are fitted scores and
+    open markers scores on sentences the version had never seen — the honest estimate; without
+    it, all markers are filled and the legend says nothing about fitting. ``bar`` draws the
     target as a dashed line.
     """
     required = {"codebook", "sentences", "theme", metric}
@@ -739,7 +740,8 @@ def plot_agreement_by_version(
     sets = list(dict.fromkeys(history["sentences"]))
     if len(sets) > len(_SET_MARKERS):
         raise ValueError(f"at most {len(_SET_MARKERS)} sentence sets can be told apart, got {len(sets)}")
-    fitted = history["fitted"].astype(bool) if "fitted" in history.columns else pd.Series(False, index=history.index)
+    known = "fitted" in history.columns
+    fitted = history["fitted"].astype(bool) if known else pd.Series(True, index=history.index)
     with house_style():
         fig = _new_figure(2.9 * len(ids) + 0.6, 5.6)
         axes = fig.subplots(1, len(ids), sharey=True, squeeze=False)[0]
@@ -773,14 +775,16 @@ def plot_agreement_by_version(
             for j in range(len(sets))
         ]
         labels = [str(s) for s in sets]
-        handles += [
-            matplotlib.lines.Line2D([], [], linestyle="", marker="o", color=_NEUTRAL, markeredgecolor=_NEUTRAL, markersize=5),
-            matplotlib.lines.Line2D(
-                [], [], linestyle="", marker="o", color=_NEUTRAL, markerfacecolor="white", markeredgecolor=_NEUTRAL, markersize=5
-            ),
-        ]
-        labels += [bilingual("جمل عُدِّل الدليل بعد الاطلاع عليها", "fitted: revised after seeing them"),
-                   bilingual("جمل لم يرها الدليل", "unseen by this version")]
+        if known:
+            handles += [
+                matplotlib.lines.Line2D([], [], linestyle="", marker="o", color=_NEUTRAL, markeredgecolor=_NEUTRAL, markersize=5),
+                matplotlib.lines.Line2D(
+                    [], [], linestyle="", marker="o", color=_NEUTRAL, markerfacecolor="white", markeredgecolor=_NEUTRAL,
+                    markersize=5,
+                ),
+            ]
+            labels += [bilingual("جمل عُدِّل الدليل بعد الاطلاع عليها", "fitted: revised after seeing them"),
+                       bilingual("جمل لم يرها الدليل", "unseen by this version")]
         if bar is not None:
             handles.append(matplotlib.lines.Line2D([], [], color="#888888", linestyle=(0, (4, 3)), linewidth=0.8))
             labels.append(bilingual("الحد المطلوب", "target") + f" ({bar:g})")
