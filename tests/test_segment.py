@@ -417,3 +417,17 @@ def test_whole_corpus_pass_on_the_corpus_matches_article_by_article() -> None:
     got = segment(corpus)
     expected = pd.concat([segment_text(t, d) for d, t in zip(corpus["doc_id"], corpus["text"])], ignore_index=True)
     assert got.to_dict("records") == expected.to_dict("records")
+
+
+_SCAN_ALPHABET = "ab س.!?؟؛…\"'”’»″)]«“\n\r\t\u00a0\u2028"
+
+
+@given(st.text(alphabet=_SCAN_ALPHABET, max_size=40))
+def test_array_scans_find_what_the_regexes_find(text: str) -> None:
+    from arabic_themes._chars import classify, runs
+    from arabic_themes.segment import _LINE, _TERMINATOR, _terminator_ends
+
+    codes, _, is_space = classify(text)
+    assert _terminator_ends(codes, is_space).tolist() == [m.end() for m in _TERMINATOR.finditer(text)]
+    starts, ends = runs((codes != 10) & (codes != 13))
+    assert list(zip(starts.tolist(), ends.tolist())) == [m.span() for m in _LINE.finditer(text)]

@@ -33,6 +33,7 @@ binary search on the sentence offsets, and reports every hit as raw offsets in `
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
@@ -281,16 +282,19 @@ def _token_layout(text: str, n_tokens: int) -> tuple[np.ndarray, np.ndarray, np.
     return starts.astype(np.int64), ends.astype(np.int64), sep_space, sep_hyphen
 
 
+_TYPE_CACHE_MAX = 2_000_000  # distinct words whose matches are remembered
+
+
 class _Matcher:
     """Finds all hits of a codebook's terms in normalised text with one tokenisation pass.
 
-    The text is split into word tokens (``\\w+``) and separators in C (``re.split``); each
+    The text is split into word tokens (``\\w+``) in C (``re.findall``); each
     *distinct* token is matched against the word specifications by dictionary look-ups
     (proclitic and suffix variants), so the cost per token is one array operation, and
     multi-word terms are assembled with vectorised index arithmetic.
     """
 
-    _SPLIT = re.compile(r"(\w+)")
+    _WORD = re.compile(r"\w+")
 
     def __init__(self, terms: Sequence[str]):
         self.terms = [_parse_term(t) for t in terms]
@@ -336,8 +340,7 @@ class _Matcher:
 
     def hits(self, text: str) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         """All hits in normalised ``text`` as arrays (term index, start, end); every start of every term."""
-        parts = self._SPLIT.split(text)
-        tokens = parts[1::2]
+        tokens = self._WORD.findall(text)
         n = len(tokens)
         found: list[tuple[int, np.ndarray, np.ndarray]] = []
         for t_index, term in enumerate(self.terms):
@@ -352,6 +355,8 @@ class _Matcher:
         codes, uniques = pd.factorize(pd.Series(tokens, dtype=object), sort=False)
         # word id -> sorted token positions
         cache = self._type_cache
+        if len(cache) > _TYPE_CACHE_MAX:  # bounded memory on a very large, varied archive
+            cache.clear()
         word_types: dict[int, list[int]] = {}
         for type_id, token in enumerate(uniques):
             ids = cache.get(token)
@@ -419,6 +424,13 @@ class _Matcher:
             return empty, empty, empty
         ids = np.concatenate([np.full(len(a), t, dtype=np.int64) for t, a, _ in found])
         return ids, np.concatenate([a for _, a, _ in found]), np.concatenate([b for _, _, b in found])
+
+
+@functools.lru_cache(maxsize=8)
+def _matcher(terms: tuple[str, ...]) -> _Matcher:
+    """One matcher per set of terms, reused across batches and calls, so that each distinct word
+    of the text is matched against the codebook once (its result is cached in the matcher)."""
+    return _Matcher(terms)
 
 
 # --- loading ---------------------------------------------------------------------------------------
@@ -636,7 +648,7 @@ def code_sentences(
         return pd.concat(parts).sort_values("_position", kind="stable").drop(columns="_position")
     terms = _all_terms(codebook.themes)
     term_index = {t: i for i, t in enumerate(terms)}
-    matcher = _Matcher(terms)
+    matcher = _matcher(tuple(terms))
     n_sent = len(sentences)
     # 1. join the raw articles and normalise them in one pass (per-character tables and one glue
     #    regex, so the result is the same as article by article, without per-article overhead)
@@ -660,14 +672,17 @@ def code_sentences(
     ok = (pos >= 0) & (doc_of_hit * scale + raw_b <= sorted_end[np.maximum(pos, 0)])
     t_ids, raw_a, raw_b = t_ids[ok], raw_a[ok], raw_b[ok]
     sent_of_hit = order[pos[ok]]
-    # 3. indicators as boolean algebra over "term occurs in sentence" vectors
+    # 3. indicators as boolean algebra over "term occurs in sentence" vectors; hits are grouped by
+    #    term once (one sort), so each vector costs only its own hits
+    by_term = np.argsort(t_ids, kind="stable")
+    term_bounds = np.searchsorted(t_ids[by_term], np.arange(len(terms) + 1))
     present: dict[int, np.ndarray] = {}
 
     def occurs(term: str) -> np.ndarray:
         i = term_index[term]
         if i not in present:
             vec = np.zeros(n_sent, dtype=bool)
-            vec[sent_of_hit[t_ids == i]] = True
+            vec[sent_of_hit[by_term[term_bounds[i] : term_bounds[i + 1]]]] = True
             present[i] = vec
         return present[i]
 
@@ -686,8 +701,9 @@ def code_sentences(
             if not fired.any():
                 continue
             flags[fired, j] = 1
-            ind_terms = np.array([term_index[t] for group in ind.groups for t in group])
-            sel = np.isin(t_ids, ind_terms) & fired[sent_of_hit]
+            of_indicator = np.zeros(len(terms), dtype=bool)
+            of_indicator[[term_index[t] for group in ind.groups for t in group]] = True
+            sel = of_indicator[t_ids] & fired[sent_of_hit]
             parts.append((sent_of_hit[sel], np.full(int(sel.sum()), rank, dtype=np.int64), raw_a[sel], raw_b[sel]))
     return _result(sentences, codebook, flags, _evidence_strings(n_sent, labels, parts))
 

@@ -31,6 +31,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from arabic_themes._chars import classify, runs
 
 __all__ = ["SENTENCE_COLUMNS", "load_run_in_headings", "segment", "segment_text"]
 
@@ -42,6 +43,42 @@ _HEADING_MAX_WORDS = 12
 _BATCH_CHARS = 4_000_000
 _PAIRS = {"«": "»", "“": "”"}
 _SYMMETRIC = {'"', "″"}
+
+
+def _table(chars: str) -> np.ndarray:
+    """Membership table over the BMP (all of these characters are in it)."""
+    table = np.zeros(0x10000, dtype=bool)
+    table[[ord(c) for c in chars]] = True
+    return table
+
+
+def _member(codes: np.ndarray, table: np.ndarray) -> np.ndarray:
+    return table[np.minimum(codes, 0xFFFF)]  # astral code points are in none of the sets
+
+
+# the same character sets as the regexes above, as tables for NumPy scans
+_TERMINATOR_CHARS = _table(".!?؟؛…")
+_CLOSER_CHARS = _table("\"'”’»″)]")
+_QUOTE_CHARS_TABLE = _table("«»“”\"″")
+
+
+def _terminator_ends(codes: np.ndarray, is_space: np.ndarray) -> np.ndarray:
+    """End offsets of the matches of ``_TERMINATOR`` (a run of end marks, closing quotes or
+    brackets, then whitespace or the end of the text), found with array operations."""
+    run_starts, run_ends = runs(_member(codes, _TERMINATOR_CHARS))
+    del run_starts
+    is_closer = _member(codes, _CLOSER_CHARS)
+    pos = run_ends.copy()
+    active = pos < codes.size
+    while active.any():  # skip closing quotes and brackets (a few characters at most)
+        idx = np.flatnonzero(active)
+        step = is_closer[pos[idx]]
+        pos[idx[step]] += 1
+        active[idx[~step]] = False
+        active[idx[step]] = pos[idx[step]] < codes.size
+    ok = pos == codes.size
+    ok[~ok] = is_space[pos[~ok]]
+    return pos[ok]
 
 
 def load_run_in_headings(path: str | Path) -> dict[str, list[str]]:
@@ -171,19 +208,20 @@ def _segment_rows(text: str, doc_id: str, run_in_headings: Iterable[str]) -> lis
 def _segment_plain(doc_ids: list[str], texts: list[str]) -> list[tuple[str, int, int, int, int, str, str]]:
     """:func:`_segment_rows` for many articles without run-in headings, in one pass.
 
-    The articles are joined with ``"\\n"`` and scanned once with each regex (lines, terminators,
-    quote marks); quotations are resolved only on lines that hold a quote mark. A test checks
-    that the result equals the paragraph-by-paragraph rules.
+    The articles are joined with ``"\\n"`` and scanned once, with NumPy look-ups over the code
+    points, for lines, sentence ends and quote marks (the same rules as the regexes ``_LINE``,
+    ``_TERMINATOR`` and ``_QUOTE_CHARS``); quotations are resolved only on lines that hold a quote
+    mark. A test checks that the result equals the paragraph-by-paragraph rules.
     """
     if not texts:
         return []
     joined = "\n".join(texts)
     doc_starts = np.concatenate(([0], np.cumsum([len(t) + 1 for t in texts])[:-1])).astype(np.int64)
-    spans = np.array([m.span() for m in _LINE.finditer(joined)], dtype=np.int64).reshape(-1, 2)
-    line_start, line_end = spans[:, 0], spans[:, 1]
-    ends = np.fromiter((m.end() for m in _TERMINATOR.finditer(joined)), dtype=np.int64)
+    codes, _, is_space = classify(joined)
+    line_start, line_end = runs((codes != 10) & (codes != 13))
+    ends = _terminator_ends(codes, is_space)
     line_of_end = np.searchsorted(line_start, ends, side="right") - 1
-    quote_pos = np.fromiter((m.start() for m in _QUOTE_CHARS.finditer(joined)), dtype=np.int64)
+    quote_pos = np.flatnonzero(_member(codes, _QUOTE_CHARS_TABLE))
     if quote_pos.size and ends.size:
         keep = np.ones(ends.size, dtype=bool)
         for line in np.unique(np.searchsorted(line_start, quote_pos, side="right") - 1).tolist():
@@ -198,38 +236,45 @@ def _segment_plain(doc_ids: list[str], texts: list[str]) -> list[tuple[str, int,
     a_cut, b_cut = cuts[:-1], cuts[1:]
     cut_line = np.searchsorted(line_start, a_cut, side="right") - 1
     inside = (cut_line >= 0) & (b_cut <= line_end[np.maximum(cut_line, 0)])
-    doc_of_line = np.searchsorted(doc_starts, line_start, side="right") - 1
-    rows: list[tuple[str, int, int, int, int, str, str]] = []
-    last_doc, last_line, paragraph, sentence_id = -1, -1, 0, 0
-    line_rows: list[int] = []  # rows of the current line (a single unit may be a heading)
-
-    def close_line() -> None:
-        if len(line_rows) == 1:
-            r = rows[line_rows[0]]
-            if len(r[6].split()) <= _HEADING_MAX_WORDS and not _FINAL.search(r[6]):
-                rows[line_rows[0]] = (*r[:5], "heading", r[6])
-        line_rows.clear()
-
-    for a, b, line in zip(a_cut[inside].tolist(), b_cut[inside].tolist(), cut_line[inside].tolist()):
-        chunk = joined[a:b]
-        text = chunk.strip()
-        if not text:
-            continue
-        if line != last_line:
-            close_line()
-            doc = int(doc_of_line[line])
-            if doc != last_doc:
-                last_doc, paragraph, sentence_id = doc, 0, 0
-                base = int(doc_starts[doc])
-                doc_id = doc_ids[doc]
-            paragraph += 1
-            last_line = line
-        sentence_id += 1
-        start = a + len(chunk) - len(chunk.lstrip()) - base
-        line_rows.append(len(rows))
-        rows.append((doc_id, paragraph, sentence_id, start, start + len(text), "sentence", text))
-    close_line()
-    return rows
+    a_cut, b_cut, cut_line = a_cut[inside], b_cut[inside], cut_line[inside]
+    # strip each piece with array look-ups: first and last non-space character (str.isspace)
+    solid = np.flatnonzero(~is_space)
+    first = np.searchsorted(solid, a_cut, side="left")
+    last = np.searchsorted(solid, b_cut, side="left") - 1
+    keep = first <= last  # the piece holds a non-space character
+    first, last, line = first[keep], last[keep], cut_line[keep]
+    if line.size == 0:
+        return []
+    start, end = solid[first], solid[last] + 1
+    doc = np.searchsorted(doc_starts, line_start[line], side="right") - 1
+    # numbering restarts in each article: sentences count units, paragraphs count lines with units
+    doc_first = np.flatnonzero(np.concatenate(([True], doc[1:] != doc[:-1])))
+    doc_begin = np.repeat(doc_first, np.diff(np.append(doc_first, line.size)))
+    sentence_id = np.arange(line.size) - doc_begin + 1
+    new_line = np.concatenate(([True], line[1:] != line[:-1]))
+    lines_so_far = np.cumsum(new_line)
+    paragraph = lines_so_far - lines_so_far[doc_begin] + 1
+    # a line holding a single unit is a heading when it is short and has no final punctuation
+    line_size = np.diff(np.append(np.flatnonzero(new_line), line.size))
+    alone = np.repeat(line_size == 1, line_size)
+    texts_out = [joined[a:b] for a, b in zip(start.tolist(), end.tolist())]
+    kinds = ["sentence"] * line.size
+    for i in np.flatnonzero(alone).tolist():
+        text = texts_out[i]
+        if len(text.split(None, _HEADING_MAX_WORDS)) <= _HEADING_MAX_WORDS and not _FINAL.search(text):
+            kinds[i] = "heading"
+    base = doc_starts[doc]
+    return list(
+        zip(
+            [doc_ids[d] for d in doc.tolist()],
+            paragraph.tolist(),
+            sentence_id.tolist(),
+            (start - base).tolist(),
+            (end - base).tolist(),
+            kinds,
+            texts_out,
+        )
+    )
 
 
 def _frame(rows: list[tuple[str, int, int, int, int, str, str]]) -> pd.DataFrame:
