@@ -133,6 +133,7 @@ def _write(tmp_path: Path, text: str) -> Path:
         (lambda t: t.replace("    label_ar: ألف\n", ""), r"theme 'alpha'.*missing label_ar"),
         (lambda t: t.replace("    label_en: Alpha\n", ""), r"theme 'alpha'.*missing label_en"),
         (lambda t: t.replace('any: ["دعم"]', "all: [[\"دعم\"]]"), r"indicator 'one'.*at least two groups"),
+        (lambda t: t.replace('any: ["دعم"]', 'all:\n          - ["دعم"]\n          - "عسكري"'), r"indicator 'one'.*'all' group 2 is 'عسكري', not a list"),
         (lambda t: t.replace('any: ["دعم"]', 'any: []'), r"indicator 'one'.*non-empty list"),
         (lambda t: t.replace("id: alpha", "id: Alpha"), r"lower_snake_case"),
         (lambda t: t.replace('any: ["دعم"]', 'any: ["re:أن"]'), r"indicator 'one'.*normalised form"),

@@ -460,6 +460,12 @@ def _parse_indicator(raw: object, theme_id: str, where: str) -> Indicator:
         all_ = raw["all"]
         if not isinstance(all_, list) or len(all_) < 2:
             raise CodebookError(f"{where}: 'all' needs a list of at least two groups of terms")
+        loose = [i + 1 for i, g in enumerate(all_) if not isinstance(g, list)]
+        if loose:  # usually a term meant for the list above it, caught by the indentation
+            raise CodebookError(
+                f"{where}: 'all' group {loose[0]} is {all_[loose[0] - 1]!r}, not a list of terms; "
+                "write each group as [term, …] (check the indentation of the lines that follow)"
+            )
         groups = tuple(_as_terms(g, f"{where} (all, group {i + 1})") for i, g in enumerate(all_))
     exclude = _as_terms(raw["not"], where + " (not)") if "not" in raw else ()
     for term in [t for g in groups for t in g] + list(exclude):
