@@ -178,6 +178,70 @@ def test_not_vetoes_the_indicator(tmp_path: Path) -> None:
     assert _code_one(rule, "قدمت روسيا الدعم. وقدمت الصين الدعم.", tmp_path)["t"].tolist() == [1, 0]
 
 
+# --- drop_when: a theme dropped where another theme or some terms occur ----------------------------
+DROPPING = """
+themes:
+  - id: stance
+    label_ar: موقف
+    label_en: Stance
+    definition: d
+    drop_when:
+      - {theme: past, unless: ["اليوم", "2025"], note: a past case alone is not a stance}
+      - {any: ["الصين"], unless: ["روسيا"], note: another state's stance is not Russia's}
+    indicators:
+      - id: idle
+        any: ["متفرج*"]
+  - id: past
+    label_ar: سابقة
+    label_en: Past
+    definition: d
+    indicators:
+      - id: karabakh
+        any: ["قره باغ"]
+"""
+
+
+def test_drop_when_another_theme_is_coded_unless_the_sentence_speaks_of_the_present(tmp_path: Path) -> None:
+    book = load_codebook(_write(tmp_path, DROPPING))
+    text = "وقفت موسكو متفرجة في قره باغ. وتقف اليوم متفرجة كما في قره باغ. وتقف متفرجة."
+    sentences = segment(pd.DataFrame({"doc_id": ["d"], "text": [text]}))
+    for coder in (code_sentences, code_sentences_naive):
+        coded = coder(sentences, book, {"d": text})
+        # the past case alone: only "past"; with a present marker: both; without the past case: "stance"
+        assert coded["stance"].tolist() == [0, 1, 1], coder.__name__
+        assert coded["past"].tolist() == [1, 1, 0], coder.__name__
+        # the evidence of a dropped theme goes with it
+        assert "stance/" not in coded["evidence"][0] and "past/karabakh@" in coded["evidence"][0]
+        assert "stance/idle@" in coded["evidence"][1]
+    assert "theme past unless: اليوم | 2025" in book.table().loc[0, "drop_when"]
+
+
+def test_drop_when_a_term_occurs_unless_another_term_does(tmp_path: Path) -> None:
+    book = load_codebook(_write(tmp_path, DROPPING))
+    text = "وقفت الصين متفرجة. ووقفت الصين وروسيا متفرجتين. ووقفت متفرجة."
+    sentences = segment(pd.DataFrame({"doc_id": ["d"], "text": [text]}))
+    for coder in (code_sentences, code_sentences_naive):
+        assert coder(sentences, book, {"d": text})["stance"].tolist() == [0, 1, 1], coder.__name__
+
+
+@pytest.mark.parametrize(
+    ("mutation", "message"),
+    [
+        (lambda t: t.replace("{theme: past,", "{theme: future,"), r"theme 'stance': drop_when names unknown theme 'future'"),
+        (lambda t: t.replace("{theme: past,", "{theme: stance,"), r"theme 'stance', drop_when rule 1: a theme cannot be dropped for itself"),
+        (lambda t: t.replace("note: a past", "colour: red, note: a past"), r"theme 'stance', drop_when rule 1: unknown key.*colour"),
+        (lambda t: t.replace("{theme: past,", '{theme: past, any: ["x"],'), r"drop_when rule 1: give exactly one of 'theme'"),
+        (lambda t: t.replace('unless: ["اليوم", "2025"]', 'unless: ["اليو(م"]'), r"theme 'stance', drop_when rule 1: bad pattern 'اليو\(م'"),
+        (lambda t: t.replace('{any: ["الصين"]', "{any: []"), r"theme 'stance', drop_when rule 2 \(any\).*non-empty list"),
+        (lambda t: t.split("    drop_when:")[0] + "    drop_when: past\n    indicators:" + t.split("    indicators:", 1)[1], r"theme 'stance'.*drop_when must be a non-empty list"),
+    ],
+)
+def test_malformed_drop_when_is_an_error_naming_the_theme_and_rule(tmp_path: Path, mutation, message: str) -> None:
+    path = _write(tmp_path, mutation(DROPPING))
+    with pytest.raises(CodebookError, match=message):
+        load_codebook(path)
+
+
 # --- on the corpus ---------------------------------------------------------------------------------
 @pytest.fixture(scope="module")
 def coded_corpus() -> tuple[pd.DataFrame, pd.DataFrame, object]:

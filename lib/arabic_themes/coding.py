@@ -12,6 +12,14 @@ normalised text (:mod:`arabic_themes.normalize`):
 ``not: [term, …]``
     optional veto: the indicator does not fire in a sentence where one of these occurs.
 
+A theme may list rules under ``drop_when``: each rule drops the theme from a sentence where
+*another theme* is coded (``theme: other``) or where *one of some terms* occurs (``any: [term, …]``),
+unless one of its ``unless`` terms occurs there too. Rules are decided on the coding before any
+theme is dropped, and a dropped theme's evidence goes with it. The project codebook uses them for
+two exclusion rules of its definitions: a sentence that tells only a past case (of another
+partner) is a precedent, not Russia's present stance toward Iran; and another state's limited
+support is not Russia's, unless Russia is named too.
+
 A *term* is one or more words separated by spaces:
 
 * every word accepts the proclitics و/ف, then ب/ك/ل, then the article ال (``دعم`` matches
@@ -49,6 +57,7 @@ from arabic_themes.normalize import GlueRepair, normalize, normalize_word
 __all__ = [
     "Codebook",
     "CodebookError",
+    "DropRule",
     "Indicator",
     "Theme",
     "code_sentences",
@@ -64,7 +73,8 @@ PROCLITICS = r"(?:[وف])?(?:[بك]?ال|لل|[بلك])?"
 PRONOUN_SUFFIX = r"(?:هما|هم|هن|ها|ه|نا|كم|ك|ي|ا)?"
 _WORD_CHARS = r"\w"
 _GAP = r"(?:\s+\S+){0,3}?\s+"
-_THEME_KEYS = {"id", "label_ar", "label_en", "definition", "include", "exclude", "indicators", "anchors"}
+_THEME_KEYS = {"id", "label_ar", "label_en", "definition", "include", "exclude", "indicators", "anchors", "drop_when"}
+_DROP_KEYS = {"theme", "any", "unless", "note"}
 _INDICATOR_KEYS = {"id", "any", "all", "not", "note"}
 _TOP_KEYS = {"version", "name", "unit", "description", "themes"}
 _ID = re.compile(r"^[a-z][a-z0-9_]*$")
@@ -85,6 +95,20 @@ class Indicator:
 
 
 @dataclass(frozen=True)
+class DropRule:
+    """Drop a theme where another theme is coded (``theme``) or a term occurs (``terms``), unless one of ``unless`` occurs."""
+
+    theme: str = ""
+    terms: tuple[str, ...] = ()
+    unless: tuple[str, ...] = ()
+    note: str = ""
+
+    def describe(self) -> str:
+        what = f"theme {self.theme}" if self.theme else " | ".join(self.terms)
+        return what + (" unless: " + " | ".join(self.unless) if self.unless else "")
+
+
+@dataclass(frozen=True)
 class Theme:
     """A theme of the codebook with bilingual labels, rules, indicators and anchor examples."""
 
@@ -96,6 +120,7 @@ class Theme:
     exclude: tuple[str, ...] = ()
     indicators: tuple[Indicator, ...] = ()
     anchors: tuple[dict[str, str], ...] = ()
+    drop_when: tuple[DropRule, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -128,6 +153,7 @@ class Codebook:
                     "include": " • ".join(t.include),
                     "exclude": " • ".join(t.exclude),
                     "indicators": len(t.indicators),
+                    "drop_when": " • ".join(r.describe() for r in t.drop_when),
                 }
                 for t in self.themes
             ]
@@ -522,6 +548,7 @@ def load_codebook(path: str | Path) -> Codebook:
         anchors = raw.get("anchors") or []
         if not isinstance(anchors, list) or not all(isinstance(a, dict) and "quote" in a for a in anchors):
             raise CodebookError(f"{where}: anchors must be a list of mappings with a 'quote'")
+        drop_when = _parse_drop_rules(raw.get("drop_when"), theme_id, where)
         themes.append(
             Theme(
                 id=theme_id,
@@ -532,15 +559,56 @@ def load_codebook(path: str | Path) -> Codebook:
                 exclude=tuple(" ".join(str(s).split()) for s in raw.get("exclude") or []),
                 indicators=tuple(indicators),
                 anchors=tuple({k: str(v) for k, v in a.items()} for a in anchors),
+                drop_when=drop_when,
             )
         )
+    ids = {t.id for t in themes}
+    for t in themes:
+        for rule in t.drop_when:
+            if rule.theme and rule.theme not in ids:
+                raise CodebookError(f"{path}: theme {t.id!r}: drop_when names unknown theme {rule.theme!r}; themes: {sorted(ids)}")
     return Codebook(themes=tuple(themes), path=str(path), patterns=_compile_codebook(themes))
+
+
+def _parse_drop_rules(raw: object, theme_id: str, where: str) -> tuple[DropRule, ...]:
+    """``drop_when: [{theme | any, unless, note}, …]`` of one theme, validated (theme ids are checked later)."""
+    if raw is None:
+        return ()
+    if not isinstance(raw, list) or not raw:
+        raise CodebookError(f"{where}: drop_when must be a non-empty list of rules (mappings with 'theme' or 'any')")
+    rules = []
+    for i, rule in enumerate(raw, start=1):
+        at = f"{where}, drop_when rule {i}"
+        if not isinstance(rule, dict):
+            raise CodebookError(f"{at}: each rule must be a mapping with 'theme' or 'any'")
+        unknown = set(rule) - _DROP_KEYS
+        if unknown:
+            raise CodebookError(f"{at}: unknown key(s) {sorted(unknown)}; allowed: {sorted(_DROP_KEYS)}")
+        if ("theme" in rule) == ("any" in rule):
+            raise CodebookError(f"{at}: give exactly one of 'theme' (another theme's id) or 'any' (terms)")
+        other = ""
+        if "theme" in rule:
+            other = rule["theme"].strip() if isinstance(rule["theme"], str) else ""
+            if not other:
+                raise CodebookError(f"{at}: 'theme' must be the id of another theme")
+            if other == theme_id:
+                raise CodebookError(f"{at}: a theme cannot be dropped for itself")
+        terms = _as_terms(rule["any"], at + " (any)") if "any" in rule else ()
+        unless = _as_terms(rule["unless"], at + " (unless)") if "unless" in rule else ()
+        for term in terms + unless:
+            try:
+                re.compile(compile_term(term))
+            except (ValueError, re.error) as exc:
+                raise CodebookError(f"{at}: bad pattern {term!r}: {exc}") from None
+        rules.append(DropRule(other, terms, unless, str(rule.get("note", "") or "")))
+    return tuple(rules)
 
 
 def _all_terms(themes: Sequence[Theme]) -> list[str]:
     return sorted(
         {term for t in themes for ind in t.indicators for g in ind.groups for term in g}
         | {term for t in themes for ind in t.indicators for term in ind.exclude}
+        | {term for t in themes for rule in t.drop_when for term in rule.terms + rule.unless}
     )
 
 
@@ -566,6 +634,16 @@ def _apply_indicators(
                 spans = sorted({s for group in ind.groups for t in group for s in found.get(t, [])})
                 evidence.extend(f"{theme.id}/{ind.id}@{a}-{b}" for a, b in spans)
         flags.append(flag)
+    index = {t.id: j for j, t in enumerate(codebook.themes)}
+
+    def applies(rule: DropRule) -> bool:
+        cause = flags[index[rule.theme]] == 1 if rule.theme else any(t in found for t in rule.terms)
+        return cause and not any(u in found for u in rule.unless)
+
+    dropped = [t.id for j, t in enumerate(codebook.themes) if flags[j] and any(applies(r) for r in t.drop_when)]
+    for theme_id in dropped:  # decided on the flags before any theme is dropped, so the order does not matter
+        flags[index[theme_id]] = 0
+        evidence = [e for e in evidence if not e.startswith(theme_id + "/")]
     return flags, evidence
 
 
@@ -694,11 +772,13 @@ def code_sentences(
 
     flags = np.zeros((n_sent, len(codebook.themes)), dtype=np.int8)
     labels: list[str] = []  # "theme/indicator", in codebook order (the rank used to sort evidence)
+    rank_theme: list[int] = []  # theme index of each rank
     parts: list[tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]] = []  # (sentence, rank, start, end)
     for j, theme in enumerate(codebook.themes):
         for ind in theme.indicators:
             rank = len(labels)
             labels.append(f"{theme.id}/{ind.id}")
+            rank_theme.append(j)
             fired = np.ones(n_sent, dtype=bool)
             for group in ind.groups:
                 fired &= np.logical_or.reduce([occurs(t) for t in group])
@@ -711,6 +791,24 @@ def code_sentences(
             of_indicator[[term_index[t] for group in ind.groups for t in group]] = True
             sel = of_indicator[t_ids] & fired[sent_of_hit]
             parts.append((sent_of_hit[sel], np.full(int(sel.sum()), rank, dtype=np.int64), raw_a[sel], raw_b[sel]))
+    # 4. drop_when rules: decided on the coding before any theme is dropped; evidence goes with it
+    index = {t.id: j for j, t in enumerate(codebook.themes)}
+    before = flags.copy()
+
+    def any_of(terms: tuple[str, ...]) -> np.ndarray:
+        return np.logical_or.reduce([occurs(t) for t in terms]) if terms else np.zeros(n_sent, dtype=bool)
+
+    for j, theme in enumerate(codebook.themes):
+        for rule in theme.drop_when:
+            cause = before[:, index[rule.theme]] == 1 if rule.theme else any_of(rule.terms)
+            flags[(before[:, j] == 1) & cause & ~any_of(rule.unless), j] = 0
+    if (flags != before).any():
+        theme_of_rank = np.asarray(rank_theme, dtype=np.int64)
+        still: list[tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]] = []
+        for rows, ranks, starts, ends in parts:
+            keep = flags[rows, theme_of_rank[ranks]] == 1
+            still.append((rows[keep], ranks[keep], starts[keep], ends[keep]))
+        parts = still
     return _result(sentences, codebook, flags, _evidence_strings(n_sent, labels, parts))
 
 
