@@ -446,6 +446,17 @@ def test_agreement_by_version_fills_only_fitted_markers() -> None:
     assert any("unseen" in t.get_text() for t in fig.legends[0].get_texts())
 
 
+def test_agreement_by_version_matches_fitted_flags_by_row_not_by_index_label() -> None:
+    # a history assembled with pd.concat repeats index labels; each row must keep its own flag
+    history = _history()
+    shuffled = pd.concat([history[history["sentences"] == "test set"], history[history["sentences"] == "corpus"]])
+    shuffled.index = [0] * len(shuffled)
+    fig = plotting.plot_agreement_by_version(shuffled, THEMES)
+    markers = [line for line in fig.axes[0].get_lines() if len(line.get_xdata()) == 1]
+    filled = sorted((float(m.get_xdata()[0]), float(m.get_ydata()[0])) for m in markers if m.get_markerfacecolor() != "white")
+    assert filled == [(1.0, pytest.approx(0.95)), (2.0, pytest.approx(0.97))]
+
+
 def test_agreement_by_version_without_fitted_says_nothing_about_fitting() -> None:
     fig = plotting.plot_agreement_by_version(_history().drop(columns="fitted"), THEMES)
     markers = [line for line in fig.axes[0].get_lines() if len(line.get_xdata()) == 1]

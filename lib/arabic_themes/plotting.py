@@ -736,6 +736,7 @@ def plot_agreement_by_version(
     absent = [i for i in ids if i not in set(history["theme"])]
     if absent:
         raise ValueError(f"history has no rows for theme(s) {absent}")
+    history = history.reset_index(drop=True)  # rows are matched to their "fitted" flag by position
     versions = list(dict.fromkeys(history["codebook"]))
     sets = list(dict.fromkeys(history["sentences"]))
     if len(sets) > len(_SET_MARKERS):
@@ -760,7 +761,7 @@ def plot_agreement_by_version(
                     )
             if bar is not None:
                 ax.axhline(bar, color="#888888", linestyle=(0, (4, 3)), linewidth=0.8, zorder=1)
-            ax.set_xticks(range(len(versions)), [str(v) for v in versions])
+            ax.set_xticks(range(len(versions)), [str(v).replace(" ", "\n") for v in versions])  # "v7\n(current)"
             ax.set_xlim(-0.3, len(versions) - 0.7)
             ax.set_ylim(0, 1.04)
             ax.set_title(_theme_label(theme, width=30), fontsize=9)
