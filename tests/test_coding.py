@@ -123,6 +123,13 @@ def _write(tmp_path: Path, text: str) -> Path:
     return path
 
 
+def _assert_codebook_error(tmp_path: Path, text: str, message: str) -> None:
+    """Loading ``text`` as a codebook fails with a CodebookError matching ``message``."""
+    path = _write(tmp_path, text)
+    with pytest.raises(CodebookError, match=message):
+        load_codebook(path)
+
+
 @pytest.mark.parametrize(
     ("mutation", "message"),
     [
@@ -141,9 +148,7 @@ def _write(tmp_path: Path, text: str) -> Path:
     ],
 )
 def test_malformed_codebook_errors_name_theme_and_pattern(tmp_path: Path, mutation, message: str) -> None:
-    path = _write(tmp_path, mutation(textwrap.dedent(GOOD)))
-    with pytest.raises(CodebookError, match=message):
-        load_codebook(path)
+    _assert_codebook_error(tmp_path, mutation(textwrap.dedent(GOOD)), message)
 
 
 def test_good_codebook_loads_and_missing_file_is_named(tmp_path: Path) -> None:
@@ -237,9 +242,7 @@ def test_drop_when_a_term_occurs_unless_another_term_does(tmp_path: Path) -> Non
     ],
 )
 def test_malformed_drop_when_is_an_error_naming_the_theme_and_rule(tmp_path: Path, mutation, message: str) -> None:
-    path = _write(tmp_path, mutation(DROPPING))
-    with pytest.raises(CodebookError, match=message):
-        load_codebook(path)
+    _assert_codebook_error(tmp_path, mutation(DROPPING), message)
 
 
 # --- on the corpus ---------------------------------------------------------------------------------
