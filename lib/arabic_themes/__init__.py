@@ -15,6 +15,7 @@ from arabic_themes.concordance import kwic
 from arabic_themes.corpus import CorpusError, load_corpus, read_text, write_metadata_template
 from arabic_themes.describe import corpus_sizes, normalisation_changes, normalisation_examples
 from arabic_themes.display import highlighted_sentences, rtl_html, rtl_table
+from arabic_themes.glosses import add_glosses, gloss_for, load_glosses
 from arabic_themes.normalize import NormalizedText, load_glue_repairs, normalize, normalize_word
 from arabic_themes.keyness import load_spelling_variants, top_terms, weighted_log_odds, word_counts
 from arabic_themes.plotting import THEME_COLORS, arabic_label, bilingual, house_style, plot_actor_mentions, plot_agreement, plot_agreement_by_version, plot_cooccurrence, plot_keyness, plot_theme_dispersion, plot_theme_shares, plot_timeline, register_arabic_font, renderer_shapes_text, save_figure, theme_color
@@ -28,6 +29,7 @@ __version__ = "0.1.0"
 
 __all__ = [
     "Actor",
+    "add_glosses",
     "agreement",
     "align_reference",
     "align_texts",
@@ -48,6 +50,7 @@ __all__ = [
     "export_project",
     "find_mentions",
     "find_quotations",
+    "gloss_for",
     "highlighted_sentences",
     "house_style",
     "indicator_counts",
@@ -56,6 +59,7 @@ __all__ = [
     "load_codebook",
     "load_corpus",
     "load_cues",
+    "load_glosses",
     "load_glue_repairs",
     "load_reference",
     "load_run_in_headings",
