@@ -12,8 +12,8 @@ import pandas as pd
 import pytest
 
 from arabic_themes.corpus import load_corpus
-from arabic_themes.normalize import GlueRepair, load_glue_repairs
-from arabic_themes.segment import load_run_in_headings, segment
+from arabic_themes.normalisation import GlueRepair, load_glue_repairs
+from arabic_themes.segmentation import load_run_in_headings, segment
 
 _ROOT = Path(__file__).resolve().parents[1]
 

@@ -25,7 +25,7 @@ ROOT = Path(__file__).resolve().parents[1]
 
 
 def _matches(term: str, text: str) -> list[str]:
-    from arabic_themes.normalize import normalize
+    from arabic_themes.normalisation import normalize
 
     return [m.group(0) for m in re.finditer(compile_term(term), normalize(text).text)]
 
@@ -257,7 +257,7 @@ def coded_corpus() -> tuple[pd.DataFrame, pd.DataFrame, object]:
 
 def test_evidence_offsets_point_at_the_matched_raw_text(coded_corpus) -> None:
     corpus, coded, (_, book, repairs) = coded_corpus
-    from arabic_themes.normalize import normalize
+    from arabic_themes.normalisation import normalize
 
     texts = dict(zip(corpus["doc_id"], corpus["text"]))
     evidence = parse_evidence(coded)
@@ -285,7 +285,7 @@ def test_evidence_is_given_exactly_for_coded_sentences(coded_corpus) -> None:
 def test_glued_word_repair_lets_patterns_match_inside_glued_words(coded_corpus) -> None:
     corpus, coded, (_, book, repairs) = coded_corpus
     # «موسكووطهران» contains Tehran only after repair: the raw span of a match on وطهران lies inside the glued word
-    from arabic_themes.normalize import normalize
+    from arabic_themes.normalisation import normalize
 
     raw = dict(zip(corpus["doc_id"], corpus["text"]))["limited_support"]
     norm = normalize(raw, repairs)

@@ -12,7 +12,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from pyarabic import araby
 
-from arabic_themes.normalize import GlueRepair, NormalizedText, load_glue_repairs, normalize, normalize_word
+from arabic_themes.normalisation import GlueRepair, NormalizedText, load_glue_repairs, normalize, normalize_word
 
 SETTINGS = settings(max_examples=200, deadline=None)
 
@@ -436,7 +436,7 @@ def test_property_agrees_with_pyarabic(raw: str) -> None:
 @given(raw=raw_texts_strategy | st.text(max_size=60))
 def test_property_table_lookup_equals_str_translate(raw: str) -> None:
     """The NumPy code-point path and the plain str.translate path normalise alike."""
-    from arabic_themes.normalize import _normalize_chars, _normalize_chars_slow
+    from arabic_themes.normalisation import _normalize_chars, _normalize_chars_slow
 
     fast_text, fast_offsets = _normalize_chars(raw)
     slow_text, slow_offsets = _normalize_chars_slow(raw)
@@ -445,7 +445,7 @@ def test_property_table_lookup_equals_str_translate(raw: str) -> None:
 
 
 def test_table_lookup_covers_the_whole_bmp() -> None:
-    from arabic_themes.normalize import _normalize_chars, _normalize_chars_slow
+    from arabic_themes.normalisation import _normalize_chars, _normalize_chars_slow
 
     every = "".join(chr(c) for c in range(1, 0x10000) if not 0xD800 <= c < 0xE000 and c != 0x03A3)
     assert _normalize_chars(every)[0] == _normalize_chars_slow(every)[0]

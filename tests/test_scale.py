@@ -49,10 +49,8 @@ def test_sentences_that_overlap_are_an_error(setup) -> None:
 
 def test_batched_coding_and_segmentation_equal_one_pass(setup, monkeypatch: pytest.MonkeyPatch) -> None:
     """Large archives are processed a few megabytes at a time; the result must not depend on it."""
-    import sys
-
-    coding_module = sys.modules["arabic_themes.coding"]
-    segment_module = sys.modules["arabic_themes.segment"]  # (the package exports a function of that name)
+    import arabic_themes.coding as coding_module
+    import arabic_themes.segmentation as segment_module
 
     corpus, _, codebook, repairs = setup
     headings = load_run_in_headings(DATA / "run_in_headings.csv")

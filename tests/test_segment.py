@@ -10,7 +10,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from arabic_themes.segment import SENTENCE_COLUMNS, load_run_in_headings, segment, segment_text
+from arabic_themes.segmentation import SENTENCE_COLUMNS, load_run_in_headings, segment, segment_text
 
 SETTINGS = settings(max_examples=200, deadline=None)
 _END = re.compile(r"[.!?؟؛…]+[\"'”’»″)\]]*$")
@@ -425,7 +425,7 @@ _SCAN_ALPHABET = "ab س.!?؟؛…\"'”’»″)]«“\n\r\t\u00a0\u2028"
 @given(st.text(alphabet=_SCAN_ALPHABET, max_size=40))
 def test_array_scans_find_what_the_regexes_find(text: str) -> None:
     from arabic_themes._chars import classify, runs
-    from arabic_themes.segment import _LINE, _TERMINATOR, _terminator_ends
+    from arabic_themes.segmentation import _LINE, _TERMINATOR, _terminator_ends
 
     codes, _, is_space = classify(text)
     assert _terminator_ends(codes, is_space).tolist() == [m.end() for m in _TERMINATOR.finditer(text)]

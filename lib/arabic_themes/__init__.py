@@ -10,20 +10,51 @@ The pipeline, one small function per step, tidy data frames in and out (one row 
 """
 
 from arabic_themes.actors import Actor, count_mentions, find_mentions, load_actors
-from arabic_themes.coding import Codebook, CodebookError, code_sentences, code_sentences_naive, code_texts, indicator_counts, load_codebook, parse_evidence, theme_table
+from arabic_themes.coding import (
+    Codebook,
+    CodebookError,
+    DropRule,
+    Indicator,
+    Theme,
+    code_sentences,
+    code_sentences_naive,
+    code_texts,
+    indicator_counts,
+    load_codebook,
+    parse_evidence,
+    theme_table,
+)
 from arabic_themes.concordance import kwic
 from arabic_themes.corpus import CorpusError, load_corpus, read_text, write_metadata_template
 from arabic_themes.describe import corpus_sizes, normalisation_changes, normalisation_examples
 from arabic_themes.display import highlighted_sentences, rtl_html, rtl_table
 from arabic_themes.glosses import add_glosses, gloss_for, load_glosses
-from arabic_themes.normalize import NormalizedText, load_glue_repairs, normalize, normalize_word
 from arabic_themes.keyness import load_spelling_variants, top_terms, weighted_log_odds, word_counts
-from arabic_themes.plotting import THEME_COLORS, arabic_label, bilingual, house_style, plot_actor_mentions, plot_agreement, plot_agreement_by_version, plot_cooccurrence, plot_keyness, plot_theme_dispersion, plot_theme_shares, plot_timeline, register_arabic_font, renderer_shapes_text, save_figure, theme_color
-from arabic_themes.quotations import compare_quotations, find_quotations, load_cues, quotation_presence
+from arabic_themes.normalisation import GlueRepair, NormalizedText, load_glue_repairs, normalize, normalize_word
+from arabic_themes.plotting import (
+    THEME_COLORS,
+    Labelled,
+    arabic_label,
+    bilingual,
+    house_style,
+    plot_actor_mentions,
+    plot_agreement,
+    plot_agreement_by_version,
+    plot_cooccurrence,
+    plot_keyness,
+    plot_theme_dispersion,
+    plot_theme_shares,
+    plot_timeline,
+    register_arabic_font,
+    renderer_shapes_text,
+    save_figure,
+    theme_color,
+)
+from arabic_themes.quotations import Cues, compare_quotations, find_quotations, load_cues, quotation_presence
 from arabic_themes.refi import export_codebook, export_project
-from arabic_themes.scale import code_dask
 from arabic_themes.reliability import agreement, align_reference, align_texts, disagreements, load_reference
-from arabic_themes.segment import load_run_in_headings, segment, segment_text
+from arabic_themes.scale import code_dask
+from arabic_themes.segmentation import load_run_in_headings, segment, segment_text
 
 __version__ = "0.1.0"
 
@@ -45,16 +76,21 @@ __all__ = [
     "corpus_sizes",
     "CorpusError",
     "count_mentions",
+    "Cues",
     "disagreements",
+    "DropRule",
     "export_codebook",
     "export_project",
     "find_mentions",
     "find_quotations",
     "gloss_for",
+    "GlueRepair",
     "highlighted_sentences",
     "house_style",
+    "Indicator",
     "indicator_counts",
     "kwic",
+    "Labelled",
     "load_actors",
     "load_codebook",
     "load_corpus",
@@ -87,6 +123,7 @@ __all__ = [
     "save_figure",
     "segment",
     "segment_text",
+    "Theme",
     "theme_color",
     "THEME_COLORS",
     "theme_table",

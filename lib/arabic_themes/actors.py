@@ -2,7 +2,7 @@
 
 An *actor* is a country, place, person or organisation with bilingual labels and the ways the
 articles write it (aliases, and optionally nisba adjectives such as روسي). Aliases are written in
-ordinary Arabic and normalised like the text (:func:`arabic_themes.normalize.normalize_word`), so
+ordinary Arabic and normalised like the text (:func:`arabic_themes.normalisation.normalize_word`), so
 spelling variants of hamza, teh marbuta and alef maqsura need not be listed; real variants
 (ترامب/ترمب, عراقجي/عرقجي) are listed as separate aliases of one actor and merge in the counts.
 
@@ -32,7 +32,7 @@ import numpy as np
 import pandas as pd
 import yaml
 
-from arabic_themes.normalize import GlueRepair, load_glue_repairs, normalize, normalize_word
+from arabic_themes.normalisation import GlueRepair, load_glue_repairs, normalize, normalize_word
 
 __all__ = [
     "ACTOR_KINDS",

@@ -3,7 +3,7 @@
 A codebook (``data/codebook.yaml``) defines themes; each theme has *indicators*, and a sentence
 gets a theme when at least one of its indicators fires in that sentence. Indicators are written
 for concepts in a small term language that is compiled to regular expressions over the
-normalised text (:mod:`arabic_themes.normalize`):
+normalised text (:mod:`arabic_themes.normalisation`):
 
 ``any: [term, …]``
     fires when any term occurs in the sentence.
@@ -52,7 +52,7 @@ import pandas as pd
 import yaml
 
 from arabic_themes._chars import classify, runs as _runs
-from arabic_themes.normalize import GlueRepair, normalize, normalize_word
+from arabic_themes.normalisation import GlueRepair, normalize, normalize_word
 
 __all__ = [
     "Codebook",
@@ -67,6 +67,7 @@ __all__ = [
     "compile_term",
     "load_codebook",
     "parse_evidence",
+    "theme_table",
 ]
 
 PROCLITICS = r"(?:[وف])?(?:[بك]?ال|لل|[بلك])?"
@@ -712,7 +713,7 @@ def code_sentences(
 ) -> pd.DataFrame:
     """Code each sentence for each theme of ``codebook``.
 
-    ``sentences`` is the table from :func:`~arabic_themes.segment.segment`; ``texts`` maps each
+    ``sentences`` is the table from :func:`~arabic_themes.segmentation.segment`; ``texts`` maps each
     ``doc_id`` to its raw text (or is the corpus table with ``doc_id`` and ``text``); without it
     the sentences' own texts are used (same result, see :func:`_texts_from_sentences`); ``repairs``
     are the glued-word repairs used in normalisation. Returns the sentence table plus one 0/1

@@ -8,7 +8,7 @@ from collections.abc import Iterable
 import pandas as pd
 
 from arabic_themes.coding import compile_term
-from arabic_themes.normalize import GlueRepair, normalize
+from arabic_themes.normalisation import GlueRepair, normalize
 
 __all__ = ["kwic"]
 

@@ -10,7 +10,7 @@ from collections.abc import Iterable
 import pandas as pd
 from pyarabic import araby
 
-from arabic_themes.normalize import GlueRepair, normalize
+from arabic_themes.normalisation import GlueRepair, normalize
 
 __all__ = ["corpus_sizes", "normalisation_changes", "normalisation_examples"]
 

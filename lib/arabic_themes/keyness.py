@@ -28,7 +28,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from arabic_themes.normalize import GlueRepair, normalize, normalize_word
+from arabic_themes.normalisation import GlueRepair, normalize, normalize_word
 
 __all__ = ["arabic_stopwords", "load_spelling_variants", "top_terms", "weighted_log_odds", "word_counts"]
 

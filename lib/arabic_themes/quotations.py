@@ -35,7 +35,7 @@ import yaml
 
 from arabic_themes.actors import Actor, find_mentions
 from arabic_themes.coding import compile_term
-from arabic_themes.normalize import GlueRepair, normalize, normalize_word
+from arabic_themes.normalisation import GlueRepair, normalize, normalize_word
 
 __all__ = [
     "QUOTATION_COLUMNS",

@@ -16,7 +16,7 @@ import pandas as pd
 
 if TYPE_CHECKING:
     from arabic_themes.coding import Codebook
-    from arabic_themes.normalize import GlueRepair
+    from arabic_themes.normalisation import GlueRepair
 
 __all__ = ["agreement", "align_reference", "align_texts", "disagreements", "load_reference"]
 

@@ -2,7 +2,7 @@
 
 The coding function is unchanged: :func:`code_dask` maps :func:`~arabic_themes.coding.code_sentences`
 over the partitions of a ``dask.dataframe`` of sentences (the table written by notebook 01, or by
-:func:`~arabic_themes.segment.segment` on any corpus). Each partition is coded from its sentences'
+:func:`~arabic_themes.segmentation.segment` on any corpus). Each partition is coded from its sentences'
 own texts, so no partition needs the whole articles::
 
     import dask.dataframe as dd
@@ -21,7 +21,7 @@ from typing import Any
 import pandas as pd
 
 from arabic_themes.coding import Codebook, code_sentences
-from arabic_themes.normalize import GlueRepair
+from arabic_themes.normalisation import GlueRepair
 
 __all__ = ["code_dask", "coded_meta"]
 
