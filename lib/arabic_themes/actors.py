@@ -33,6 +33,7 @@ import pandas as pd
 import yaml
 
 from arabic_themes.normalisation import GlueRepair, load_glue_repairs, normalize, normalize_word
+from arabic_themes.terms import ARTICLE_RE, CONJUNCTION_RE, PREPOSITION_RE, PROCLITICS
 
 __all__ = [
     "ACTOR_KINDS",
@@ -53,9 +54,10 @@ _REQUIRED_KEYS = ("id", "kind", "label_ar", "label_en", "aliases")
 _OPTIONAL_KEYS = ("adjectives",)
 _ID = re.compile(r"^[a-z][a-z0-9_]*$")
 
-_NAME_CLITICS = r"[وف]?[بكل]?"  # before a name written without the article
-_ARTICLE_CLITICS = r"[وف]?(?:[بك]?ال|لل)"  # replaces the ال of a name written with it
-_ADJ_CLITICS = r"[وف]?(?:[بك]?ال|لل|[بكل])?"  # before an adjective: article optional
+# the clitics are those of the term language (arabic_themes.terms), arranged for names and adjectives
+_NAME_CLITICS = f"{CONJUNCTION_RE}?{PREPOSITION_RE}?"  # before a name written without the article
+_ARTICLE_CLITICS = f"{CONJUNCTION_RE}?{ARTICLE_RE}"  # replaces the ال of a name written with it
+_ADJ_CLITICS = PROCLITICS  # before an adjective: article optional
 _ADJ_ENDINGS = r"(?:تان|تين|ون|ين|ان|ات|ه|ا)?"  # ة (normalised ه), plurals, duals, accusative
 _SPACE = r"[^\S\n]+"  # one or more spaces, never the newline that separates sentences
 

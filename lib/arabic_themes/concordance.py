@@ -7,7 +7,7 @@ from collections.abc import Iterable
 
 import pandas as pd
 
-from arabic_themes.coding import compile_term
+from arabic_themes.terms import compile_term
 from arabic_themes.normalisation import GlueRepair, normalize
 
 __all__ = ["kwic"]

@@ -34,7 +34,7 @@ import pandas as pd
 import yaml
 
 from arabic_themes.actors import Actor, find_mentions
-from arabic_themes.coding import compile_term
+from arabic_themes.terms import compile_term
 from arabic_themes.normalisation import GlueRepair, normalize, normalize_word
 
 __all__ = [

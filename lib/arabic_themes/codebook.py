@@ -1,0 +1,298 @@
+"""The codebook: themes, indicators and ``drop_when`` rules, read from YAML and validated.
+
+A codebook (``data/codebook.yaml``) defines themes; each theme has *indicators*, and a sentence
+gets a theme when at least one of its indicators fires in that sentence. Indicators are written
+in the term language of :mod:`arabic_themes.terms`:
+
+``any: [term, …]``
+    fires when any term occurs in the sentence.
+``all: [[term, …], [term, …]]``
+    fires when every group has a term in the sentence (co-occurrence: one word is not enough).
+``not: [term, …]``
+    optional veto: the indicator does not fire in a sentence where one of these occurs.
+
+A theme may list rules under ``drop_when``: each rule drops the theme from a sentence where
+*another theme* is coded (``theme: other``) or where *one of some terms* occurs (``any: [term, …]``),
+unless one of its ``unless`` terms occurs there too. Rules are decided on the coding before any
+theme is dropped, and a dropped theme's evidence goes with it. The project codebook uses them for
+two exclusion rules of its definitions: a sentence that tells only a past case (of another
+partner) is a precedent, not Russia's present stance toward Iran; and another state's limited
+support is not Russia's, unless Russia is named too.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pandas as pd
+import yaml
+
+from arabic_themes.terms import TermError, compile_term
+
+__all__ = ["Codebook", "CodebookError", "DropRule", "Indicator", "Theme", "load_codebook"]
+
+_THEME_KEYS = {"id", "label_ar", "label_en", "definition", "include", "exclude", "indicators", "anchors", "drop_when"}
+_DROP_KEYS = {"theme", "any", "unless", "note"}
+_INDICATOR_KEYS = {"id", "any", "all", "not", "note"}
+_TOP_KEYS = {"version", "name", "unit", "description", "themes"}
+_ID = re.compile(r"^[a-z][a-z0-9_]*$")
+
+
+class CodebookError(ValueError):
+    """The codebook is malformed; the message names the theme, indicator and pattern at fault."""
+
+
+@dataclass(frozen=True)
+class Indicator:
+    """One indicator of a theme; fires in a sentence when its rule holds there."""
+
+    id: str
+    groups: tuple[tuple[str, ...], ...]  # terms per group; one group for ``any``
+    exclude: tuple[str, ...] = ()
+    note: str = ""
+
+
+@dataclass(frozen=True)
+class DropRule:
+    """Drop a theme where another theme is coded (``theme``) or a term occurs (``terms``), unless one of ``unless`` occurs."""
+
+    theme: str = ""
+    terms: tuple[str, ...] = ()
+    unless: tuple[str, ...] = ()
+    note: str = ""
+
+    def describe(self) -> str:
+        what = f"theme {self.theme}" if self.theme else " | ".join(self.terms)
+        return what + (" unless: " + " | ".join(self.unless) if self.unless else "")
+
+
+@dataclass(frozen=True)
+class Theme:
+    """A theme of the codebook with bilingual labels, rules, indicators and anchor examples."""
+
+    id: str
+    label_ar: str
+    label_en: str
+    definition: str
+    include: tuple[str, ...] = ()
+    exclude: tuple[str, ...] = ()
+    indicators: tuple[Indicator, ...] = ()
+    anchors: tuple[dict[str, str], ...] = ()
+    drop_when: tuple[DropRule, ...] = ()
+
+
+@dataclass(frozen=True)
+class Codebook:
+    """Parsed codebook: the themes in file order plus compiled term patterns."""
+
+    themes: tuple[Theme, ...]
+    path: str = ""
+    patterns: dict[str, re.Pattern[str]] = field(default_factory=dict, repr=False)
+
+    @property
+    def theme_ids(self) -> list[str]:
+        return [t.id for t in self.themes]
+
+    def theme(self, theme_id: str) -> Theme:
+        for t in self.themes:
+            if t.id == theme_id:
+                return t
+        raise KeyError(theme_id)
+
+    def table(self) -> pd.DataFrame:
+        """One row per theme: id, labels, definition, rules and number of indicators."""
+        return pd.DataFrame(
+            [
+                {
+                    "id": t.id,
+                    "label_ar": t.label_ar,
+                    "label_en": t.label_en,
+                    "definition": t.definition,
+                    "include": " • ".join(t.include),
+                    "exclude": " • ".join(t.exclude),
+                    "indicators": len(t.indicators),
+                    "drop_when": " • ".join(r.describe() for r in t.drop_when),
+                }
+                for t in self.themes
+            ]
+        )
+
+    def indicator_table(self) -> pd.DataFrame:
+        """One row per indicator: theme, indicator id, rule kind, terms and veto terms."""
+        rows = []
+        for t in self.themes:
+            for ind in t.indicators:
+                rows.append(
+                    {
+                        "theme": t.id,
+                        "indicator": ind.id,
+                        "rule": "any" if len(ind.groups) == 1 else f"all of {len(ind.groups)} groups",
+                        "terms": " + ".join("(" + " | ".join(g) + ")" for g in ind.groups),
+                        "unless": " | ".join(ind.exclude),
+                        "note": ind.note,
+                    }
+                )
+        return pd.DataFrame(rows)
+
+
+
+def _as_terms(value: object, where: str) -> tuple[str, ...]:
+    if isinstance(value, str):
+        value = [value]
+    if not isinstance(value, list) or not value or not all(isinstance(v, str) and v.strip() for v in value):
+        raise CodebookError(f"{where}: expected a non-empty list of terms (strings)")
+    return tuple(v.strip() for v in value)
+
+
+def _parse_indicator(raw: object, theme_id: str, where: str) -> Indicator:
+    if not isinstance(raw, dict):
+        raise CodebookError(f"{where}: each indicator must be a mapping with id and any/all")
+    ind_id = raw.get("id")
+    if not isinstance(ind_id, str) or not _ID.match(ind_id):
+        raise CodebookError(f"{where}: indicator id {ind_id!r} must be lower_snake_case")
+    where = f"theme {theme_id!r}, indicator {ind_id!r}"
+    unknown = set(raw) - _INDICATOR_KEYS
+    if unknown:
+        raise CodebookError(f"{where}: unknown key(s) {sorted(unknown)}; allowed: {sorted(_INDICATOR_KEYS)}")
+    if ("any" in raw) == ("all" in raw):
+        raise CodebookError(f"{where}: give exactly one of 'any' or 'all'")
+    if "any" in raw:
+        groups: tuple[tuple[str, ...], ...] = (_as_terms(raw["any"], where + " (any)"),)
+    else:
+        all_ = raw["all"]
+        if not isinstance(all_, list) or len(all_) < 2:
+            raise CodebookError(f"{where}: 'all' needs a list of at least two groups of terms")
+        loose = [i + 1 for i, g in enumerate(all_) if not isinstance(g, list)]
+        if loose:  # usually a term meant for the list above it, caught by the indentation
+            raise CodebookError(
+                f"{where}: 'all' group {loose[0]} is {all_[loose[0] - 1]!r}, not a list of terms; "
+                "write each group as [term, …] (check the indentation of the lines that follow)"
+            )
+        groups = tuple(_as_terms(g, f"{where} (all, group {i + 1})") for i, g in enumerate(all_))
+    exclude = _as_terms(raw["not"], where + " (not)") if "not" in raw else ()
+    for term in [t for g in groups for t in g] + list(exclude):
+        try:
+            compile_term(term)
+        except TermError as exc:
+            raise CodebookError(f"{where}: bad pattern {term!r}: {exc}") from None
+    return Indicator(ind_id, groups, exclude, str(raw.get("note", "") or ""))
+
+
+def load_codebook(path: str | Path) -> Codebook:
+    """Read and validate a YAML codebook; errors name the theme, indicator and pattern at fault."""
+    path = Path(path)
+    try:
+        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise CodebookError(f"{path}: codebook not found") from None
+    except yaml.YAMLError as exc:
+        raise CodebookError(f"{path}: not valid YAML: {exc}") from None
+    if not isinstance(data, dict) or not isinstance(data.get("themes"), list) or not data["themes"]:
+        raise CodebookError(f"{path}: expected a mapping with a non-empty 'themes' list")
+    unknown = set(data) - _TOP_KEYS
+    if unknown:
+        raise CodebookError(f"{path}: unknown top-level key(s) {sorted(unknown)}")
+    themes: list[Theme] = []
+    seen: set[str] = set()
+    for i, raw in enumerate(data["themes"], start=1):
+        if not isinstance(raw, dict):
+            raise CodebookError(f"{path}: theme #{i} must be a mapping")
+        theme_id = raw.get("id")
+        if not isinstance(theme_id, str) or not _ID.match(theme_id):
+            raise CodebookError(f"{path}: theme #{i} has id {theme_id!r}; ids must be lower_snake_case")
+        where = f"{path}: theme {theme_id!r}"
+        if theme_id in seen:
+            raise CodebookError(f"{where}: duplicate theme id")
+        seen.add(theme_id)
+        unknown = set(raw) - _THEME_KEYS
+        if unknown:
+            raise CodebookError(f"{where}: unknown key(s) {sorted(unknown)}; allowed: {sorted(_THEME_KEYS)}")
+        for key in ("label_ar", "label_en", "definition"):
+            if not isinstance(raw.get(key), str) or not raw[key].strip():
+                raise CodebookError(f"{where}: missing {key}")
+        indicators_raw = raw.get("indicators")
+        if not isinstance(indicators_raw, list) or not indicators_raw:
+            raise CodebookError(f"{where}: needs a non-empty 'indicators' list")
+        indicators = []
+        ind_seen: set[str] = set()
+        for ind_raw in indicators_raw:
+            ind = _parse_indicator(ind_raw, theme_id, where)
+            if ind.id in ind_seen:
+                raise CodebookError(f"{where}: duplicate indicator id {ind.id!r}")
+            ind_seen.add(ind.id)
+            indicators.append(ind)
+        anchors = raw.get("anchors") or []
+        if not isinstance(anchors, list) or not all(isinstance(a, dict) and "quote" in a for a in anchors):
+            raise CodebookError(f"{where}: anchors must be a list of mappings with a 'quote'")
+        drop_when = _parse_drop_rules(raw.get("drop_when"), theme_id, where)
+        themes.append(
+            Theme(
+                id=theme_id,
+                label_ar=raw["label_ar"].strip(),
+                label_en=raw["label_en"].strip(),
+                definition=" ".join(raw["definition"].split()),
+                include=tuple(" ".join(str(s).split()) for s in raw.get("include") or []),
+                exclude=tuple(" ".join(str(s).split()) for s in raw.get("exclude") or []),
+                indicators=tuple(indicators),
+                anchors=tuple({k: str(v) for k, v in a.items()} for a in anchors),
+                drop_when=drop_when,
+            )
+        )
+    ids = {t.id for t in themes}
+    for t in themes:
+        for rule in t.drop_when:
+            if rule.theme and rule.theme not in ids:
+                raise CodebookError(f"{path}: theme {t.id!r}: drop_when names unknown theme {rule.theme!r}; themes: {sorted(ids)}")
+    return Codebook(themes=tuple(themes), path=str(path), patterns=_compile_codebook(themes))
+
+
+def _parse_drop_rules(raw: object, theme_id: str, where: str) -> tuple[DropRule, ...]:
+    """``drop_when: [{theme | any, unless, note}, …]`` of one theme, validated (theme ids are checked later)."""
+    if raw is None:
+        return ()
+    if not isinstance(raw, list) or not raw:
+        raise CodebookError(f"{where}: drop_when must be a non-empty list of rules (mappings with 'theme' or 'any')")
+    rules = []
+    for i, rule in enumerate(raw, start=1):
+        at = f"{where}, drop_when rule {i}"
+        if not isinstance(rule, dict):
+            raise CodebookError(f"{at}: each rule must be a mapping with 'theme' or 'any'")
+        unknown = set(rule) - _DROP_KEYS
+        if unknown:
+            raise CodebookError(f"{at}: unknown key(s) {sorted(unknown)}; allowed: {sorted(_DROP_KEYS)}")
+        if ("theme" in rule) == ("any" in rule):
+            raise CodebookError(f"{at}: give exactly one of 'theme' (another theme's id) or 'any' (terms)")
+        other = ""
+        if "theme" in rule:
+            other = rule["theme"].strip() if isinstance(rule["theme"], str) else ""
+            if not other:
+                raise CodebookError(f"{at}: 'theme' must be the id of another theme")
+            if other == theme_id:
+                raise CodebookError(f"{at}: a theme cannot be dropped for itself")
+        terms = _as_terms(rule["any"], at + " (any)") if "any" in rule else ()
+        unless = _as_terms(rule["unless"], at + " (unless)") if "unless" in rule else ()
+        for term in terms + unless:
+            try:
+                compile_term(term)
+            except TermError as exc:
+                raise CodebookError(f"{at}: bad pattern {term!r}: {exc}") from None
+        rules.append(DropRule(other, terms, unless, str(rule.get("note", "") or "")))
+    return tuple(rules)
+
+
+def all_terms(themes: Sequence[Theme]) -> list[str]:
+    """Every distinct term of ``themes`` (indicators, vetoes and drop rules), sorted."""
+    return sorted(
+        {term for t in themes for ind in t.indicators for g in ind.groups for term in g}
+        | {term for t in themes for ind in t.indicators for term in ind.exclude}
+        | {term for t in themes for rule in t.drop_when for term in rule.terms + rule.unless}
+    )
+
+
+def _compile_codebook(themes: Sequence[Theme]) -> dict[str, re.Pattern[str]]:
+    """One regular expression per distinct term (used by the naive coder and for display)."""
+    return {term: re.compile(compile_term(term)) for term in all_terms(themes)}
+

@@ -1,0 +1,353 @@
+"""The term language of codebooks, cue lists and :func:`~arabic_themes.concordance.kwic`, and its matcher.
+
+A *term* is one or more words separated by spaces:
+
+* every word accepts the proclitics و/ف, then ب/ك/ل, then the article ال (``دعم`` matches
+  ``الدعم``, ``ودعم``, ``بالدعم``, ``للدعم``); start a word with ``=`` to forbid them;
+* a word ends at a word boundary, optionally after an attached pronoun (ه ها هما هم هن ي نا كم ك)
+  or the alef of the indefinite accusative (``دعماً`` → ``دعما``);
+  end it with ``*`` to accept any continuation (a stem: ``عسكري*`` → ``عسكرية``, ``عسكريا``);
+* ``{a|b|c}`` gives alternatives in one word position;
+* ``..`` between two words allows up to three other words between them;
+* ``re:<regex>`` is a raw regular expression over the normalised text (write it normalised:
+  ا not أ, ه not ة, ي not ى).
+
+Terms are normalised like the text (:mod:`arabic_themes.normalisation`), so they may be written
+with hamzas and teh marbuta. The clitic rules are defined once here; the actor list
+(:mod:`arabic_themes.actors`) builds its name patterns from the same definitions.
+
+Every term is parsed once into word specifications; two engines use them: a token engine
+(:class:`_Matcher`, used by :func:`~arabic_themes.coding.code_sentences`: one pass over the text,
+dictionary look-ups per distinct word) and, for reference and benchmarking, plain regular
+expressions (:func:`compile_term`, used by ``code_sentences_naive``, ``kwic`` and the cue lists).
+A test checks that both give the same coding.
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+from arabic_themes._chars import classify
+from arabic_themes._chars import runs as _runs
+from arabic_themes.normalisation import normalize_word
+
+__all__ = [
+    "ARTICLE_FORMS",
+    "ARTICLE_RE",
+    "CONJUNCTIONS",
+    "CONJUNCTION_RE",
+    "PREPOSITIONS",
+    "PREPOSITION_RE",
+    "PROCLITICS",
+    "PRONOUN_SUFFIX",
+    "PRONOUN_SUFFIXES",
+    "TermError",
+    "compile_term",
+]
+
+
+class TermError(ValueError):
+    """A term of the term language cannot be parsed or compiled; the message says why."""
+
+
+# --- clitics: the one definition ----------------------------------------------------------------------
+#: Conjunctions that may open a word (first), prepositions that may follow them, and the forms of
+#: the article after them (ل + ال is written لل).
+CONJUNCTIONS = ("و", "ف")
+PREPOSITIONS = ("ب", "ك", "ل")
+ARTICLE_FORMS = ("ال", "بال", "كال", "لل")
+#: Attached pronouns and the alef of the indefinite accusative (each before any shorter one it ends with).
+PRONOUN_SUFFIXES = ("هما", "هم", "هن", "ها", "ه", "نا", "كم", "ك", "ي", "ا")
+
+#: The same as regular expressions (a conjunction, a preposition, an article form).
+CONJUNCTION_RE = "[" + "".join(CONJUNCTIONS) + "]"
+PREPOSITION_RE = "[" + "".join(PREPOSITIONS) + "]"
+ARTICLE_RE = "(?:" + "|".join(sorted(ARTICLE_FORMS, key=len, reverse=True)) + ")"
+#: Regular expression of the proclitics a word accepts: a conjunction, then an article form or a preposition.
+PROCLITICS = f"{CONJUNCTION_RE}?(?:{ARTICLE_RE}|{PREPOSITION_RE})?"
+#: Regular expression of an optional attached pronoun (or accusative alef).
+PRONOUN_SUFFIX = "(?:" + "|".join(PRONOUN_SUFFIXES) + ")?"
+
+#: Every proclitic form as a string (shortest first), for the token engine's dictionary look-ups.
+_PROCLITIC_FORMS = tuple(
+    sorted({a + b for a in ("", *CONJUNCTIONS) for b in ("", *ARTICLE_FORMS, *PREPOSITIONS)}, key=len)
+)
+_GAP_MAX_WORDS = 3
+
+@dataclass(frozen=True)
+class _Word:
+    options: tuple[tuple[str, str], ...]  # (core, suffix mode); mode "pronoun", "any" (stem*) or "none"
+    clitics: bool  # accept proclitics (و/ف + ب/ك/ل + ال)
+
+
+@dataclass(frozen=True)
+class _Term:
+    source: str
+    words: tuple[_Word, ...] = ()
+    joins: tuple[str, ...] = ()  # between consecutive words: "space", "hyphen" or "gap"
+    regex: str | None = None  # for re: terms
+
+
+def _split_star(text: str) -> tuple[str, bool]:
+    return (text[:-1], True) if text.endswith("*") else (text, False)
+
+
+def _parse_word(token: str) -> list[_Word]:
+    clitics = not token.startswith("=")
+    if not clitics:
+        token = token[1:]
+    token, all_stem = _split_star(token)
+    if token.startswith("{") and token.endswith("}"):
+        options = [_split_star(o) for o in token[1:-1].split("|")]
+        if any("-" in o for o, _ in options):
+            raise TermError("hyphenated alternatives in {…} are not supported; write separate terms")
+        parts = [[(normalize_word(o), stem or all_stem) for o, stem in options]]
+    else:
+        if not token or re.search(r"[{}|()\[\]\\^$+?*=.]", token):
+            raise TermError(f"bad word {token!r} (use {{a|b}} for alternatives, or a re: pattern)")
+        pieces = normalize_word(token).split("-")
+        parts = [[(piece, all_stem and i == len(pieces) - 1)] for i, piece in enumerate(pieces)]
+    words = []
+    for i, options in enumerate(parts):
+        first, last = i == 0, i == len(parts) - 1
+        normalised = []
+        for core, stem in options:
+            if first and clitics and core.startswith("ال") and len(core) > 3:
+                core = core[2:]  # the article is one of the proclitics, so a written ال is optional
+            if not re.fullmatch(r"\w+", core):
+                raise TermError(f"word {token!r}: {core!r} must consist of letters or digits")
+            normalised.append((core, ("any" if stem else "pronoun") if last else "none"))
+        words.append(_Word(tuple(sorted(set(normalised))), clitics and first))
+    return words
+
+
+def _parse_term(term: str) -> _Term:
+    term = term.strip()
+    if not term:
+        raise TermError("empty term")
+    if term.startswith("re:"):
+        source = term[3:].strip()
+        if normalize_word(source) != source.lower() or re.search(r"[أإآٱؤئىة\u064B-\u0652ـ]", source):
+            raise TermError(
+                "re: patterns must be written in normalised form (ا not أ/إ/آ, ه not ة, ي not ى, no diacritics)"
+            )
+        try:
+            re.compile(source)
+        except re.error as exc:
+            raise TermError(str(exc)) from None
+        return _Term(term, regex=source)
+    words: list[_Word] = []
+    joins: list[str] = []
+    pending_gap = False
+    for token in term.split():
+        if token == "..":
+            if not words or pending_gap:
+                raise TermError("'..' must stand between two words")
+            pending_gap = True
+            continue
+        parsed = _parse_word(token)
+        if words:
+            joins.append("gap" if pending_gap else "space")
+        joins.extend("hyphen" for _ in parsed[1:])
+        words.extend(parsed)
+        pending_gap = False
+    if pending_gap:
+        raise TermError("'..' must stand between two words")
+    return _Term(term, tuple(words), tuple(joins))
+
+
+def _word_regex(word: _Word) -> str:
+    suffix = {"any": r"\w*", "pronoun": PRONOUN_SUFFIX, "none": ""}
+    options = sorted(word.options, key=lambda o: (-len(o[0]), o))
+    core = "(?:" + "|".join(re.escape(c) + suffix[mode] for c, mode in options) + ")"
+    prefix = PROCLITICS if word.clitics else ""
+    return rf"(?<!\w){prefix}{core}(?!\w)"
+
+
+_JOIN_REGEX = {"space": r"\s+", "hyphen": "-", "gap": rf"(?:\W+\w+){{0,{_GAP_MAX_WORDS}}}?\W+"}
+
+
+def compile_term(term: str) -> str:
+    """Regular-expression source equivalent to one term (see the module docstring); a bad term is a :class:`TermError`."""
+    parsed = _parse_term(term)
+    if parsed.regex is not None:
+        return parsed.regex
+    out = [_word_regex(parsed.words[0])]
+    for join, word in zip(parsed.joins, parsed.words[1:]):
+        out.append(_JOIN_REGEX[join])
+        out.append(_word_regex(word))
+    return "".join(out)
+
+
+def _token_layout(text: str, n_tokens: int) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """Start and end of each ``\\w+`` token, and whether the separator after it is whitespace only
+    or a single hyphen, computed with NumPy over the code points (no Python loop per token)."""
+    codes, is_word, is_space = classify(text)
+    starts, ends = _runs(is_word)
+    if len(starts) != n_tokens:  # cannot happen if the tables agree with re's \w
+        raise AssertionError("token layout disagrees with the regex tokeniser")
+    next_start = np.append(starts[1:], len(text))
+    gap = next_start - ends
+    nonspace = np.concatenate(([0], np.cumsum(~is_space, dtype=np.int32)))
+    sep_space = (gap > 0) & (nonspace[next_start] == nonspace[ends])
+    hyphen_at = np.minimum(ends, max(len(codes) - 1, 0))
+    sep_hyphen = (gap == 1) & (codes[hyphen_at] == ord("-")) if len(codes) else np.zeros(0, dtype=bool)
+    return starts.astype(np.int64), ends.astype(np.int64), sep_space, sep_hyphen
+
+
+_TYPE_CACHE_MAX = 2_000_000  # distinct words whose matches are remembered
+
+
+class _Matcher:
+    """Finds all hits of a codebook's terms in normalised text with one tokenisation pass.
+
+    The text is split into word tokens (``\\w+``) in C (``re.findall``); each
+    *distinct* token is matched against the word specifications by dictionary look-ups
+    (proclitic and suffix variants), so the cost per token is one array operation, and
+    multi-word terms are assembled with vectorised index arithmetic.
+    """
+
+    _WORD = re.compile(r"\w+")
+
+    def __init__(self, terms: Sequence[str]):
+        self.terms = [_parse_term(t) for t in terms]
+        self.word_ids: dict[_Word, int] = {}
+        for term in self.terms:
+            for word in term.words:
+                self.word_ids.setdefault(word, len(self.word_ids))
+        # core -> [(word id, suffix mode, clitics allowed)]
+        self.exact: dict[str, list[tuple[int, str, bool]]] = {}
+        self.stems: dict[str, list[tuple[int, bool]]] = {}
+        for word, wid in self.word_ids.items():
+            for core, mode in word.options:
+                if mode == "any":
+                    self.stems.setdefault(core, []).append((wid, word.clitics))
+                else:
+                    self.exact.setdefault(core, []).append((wid, mode, word.clitics))
+        self.max_stem = max((len(c) for c in self.stems), default=0)
+        self.regex_terms = {t.source: re.compile(t.regex) for t in self.terms if t.regex is not None}
+        self._type_cache: dict[str, tuple[int, ...]] = {}
+
+    def _match_type(self, token: str) -> tuple[int, ...]:
+        found: set[int] = set()
+        for p in _PROCLITIC_FORMS:
+            if p and not token.startswith(p):
+                continue
+            v = token[len(p) :]
+            if not v:
+                continue
+            bare = p == ""
+            for wid, mode, clitics in self.exact.get(v, ()):
+                if bare or clitics:
+                    found.add(wid)
+            for s in PRONOUN_SUFFIXES:
+                if len(v) > len(s) and v.endswith(s):
+                    for wid, mode, clitics in self.exact.get(v[: -len(s)], ()):
+                        if mode == "pronoun" and (bare or clitics):
+                            found.add(wid)
+            for k in range(1, min(len(v), self.max_stem) + 1):
+                for wid, clitics in self.stems.get(v[:k], ()):
+                    if bare or clitics:
+                        found.add(wid)
+        return tuple(sorted(found))
+
+    def hits(self, text: str) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """All hits in normalised ``text`` as arrays (term index, start, end); every start of every term."""
+        tokens = self._WORD.findall(text)
+        n = len(tokens)
+        found: list[tuple[int, np.ndarray, np.ndarray]] = []
+        for t_index, term in enumerate(self.terms):
+            if term.regex is not None:
+                spans = [(m.start(), m.end()) for m in self.regex_terms[term.source].finditer(text)]
+                if spans:
+                    arr = np.asarray(spans, dtype=np.int64)
+                    found.append((t_index, arr[:, 0], arr[:, 1]))
+        if n == 0:
+            return self._collect(found)
+        tok_start, tok_end, sep_space, sep_hyphen = _token_layout(text, n)
+        codes, uniques = pd.factorize(pd.Series(tokens, dtype=object), sort=False)
+        # word id -> sorted token positions
+        cache = self._type_cache
+        if len(cache) > _TYPE_CACHE_MAX:  # bounded memory on a very large, varied archive
+            cache.clear()
+        word_types: dict[int, list[int]] = {}
+        for type_id, token in enumerate(uniques):
+            ids = cache.get(token)
+            if ids is None:
+                ids = cache[token] = self._match_type(token)
+            for wid in ids:
+                word_types.setdefault(wid, []).append(type_id)
+        if not word_types:
+            return self._collect(found)
+        # sort only the positions of tokens whose type matched something (a small share of the text)
+        matched_type = np.zeros(len(uniques), dtype=bool)
+        matched_type[[t for types in word_types.values() for t in types]] = True
+        candidates = np.flatnonzero(matched_type[codes])
+        order = candidates[np.argsort(codes[candidates], kind="stable")]
+        sorted_codes = codes[order]
+        type_first = np.searchsorted(sorted_codes, np.arange(len(uniques)), side="left")
+        type_last = np.searchsorted(sorted_codes, np.arange(len(uniques)), side="right")
+        positions: dict[int, np.ndarray] = {}
+        for wid, types in word_types.items():
+            chunks = [order[type_first[t] : type_last[t]] for t in types]
+            positions[wid] = np.sort(np.concatenate(chunks))
+        masks: dict[int, np.ndarray] = {}
+
+        def mask(wid: int) -> np.ndarray:
+            if wid not in masks:
+                m = np.zeros(n + _GAP_MAX_WORDS + 2, dtype=bool)
+                m[positions.get(wid, np.empty(0, dtype=np.int64))] = True
+                masks[wid] = m
+            return masks[wid]
+
+        for t_index, term in enumerate(self.terms):
+            if term.regex is not None:
+                continue
+            first = positions.get(self.word_ids[term.words[0]])
+            if first is None:
+                continue
+            starts = first
+            ends = first
+            for join, word in zip(term.joins, term.words[1:]):
+                if starts.size == 0:
+                    break
+                m = mask(self.word_ids[word])
+                if join == "gap":
+                    new_ends = np.full(ends.shape, -1, dtype=np.int64)
+                    for g in range(_GAP_MAX_WORDS + 1, 0, -1):  # smallest gap wins: fill from largest
+                        cand = ends + g
+                        ok = m[np.minimum(cand, n + 1)] & (cand < n)
+                        new_ends[ok] = cand[ok]
+                    keep = new_ends >= 0
+                    starts, ends = starts[keep], new_ends[keep]
+                else:
+                    sep = sep_space if join == "space" else sep_hyphen
+                    cand = ends + 1
+                    ok = (cand < n) & m[np.minimum(cand, n + 1)]
+                    ok &= sep[np.minimum(ends, len(sep) - 1)]
+                    starts, ends = starts[ok], cand[ok]
+            if starts.size:
+                found.append((t_index, tok_start[starts], tok_end[ends]))
+        return self._collect(found)
+
+    @staticmethod
+    def _collect(found: list[tuple[int, np.ndarray, np.ndarray]]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        if not found:
+            empty = np.empty(0, dtype=np.int64)
+            return empty, empty, empty
+        ids = np.concatenate([np.full(len(a), t, dtype=np.int64) for t, a, _ in found])
+        return ids, np.concatenate([a for _, a, _ in found]), np.concatenate([b for _, _, b in found])
+
+
+@functools.lru_cache(maxsize=8)
+def _matcher(terms: tuple[str, ...]) -> _Matcher:
+    """One matcher per set of terms, reused across batches and calls, so that each distinct word
+    of the text is matched against the codebook once (its result is cached in the matcher)."""
+    return _Matcher(terms)
+
