@@ -29,6 +29,7 @@ from arabic_themes.corpus import CorpusError, load_corpus, read_text, write_meta
 from arabic_themes.describe import corpus_sizes, normalisation_changes, normalisation_examples
 from arabic_themes.display import highlighted_sentences, rtl_html, rtl_table
 from arabic_themes.glosses import add_glosses, gloss_for, load_glosses
+from arabic_themes.errors import InputError, InputNotFoundError
 from arabic_themes.keyness import load_spelling_variants, top_terms, weighted_log_odds, word_counts
 from arabic_themes.normalisation import GlueRepair, NormalizedText, load_glue_repairs, normalize, normalize_word
 from arabic_themes.plotting import (
@@ -55,6 +56,7 @@ from arabic_themes.refi import export_codebook, export_project
 from arabic_themes.reliability import agreement, align_reference, align_texts, disagreements, load_reference
 from arabic_themes.scale import code_dask
 from arabic_themes.segmentation import load_run_in_headings, segment, segment_text
+from arabic_themes.terms import TermError, compile_term
 
 __version__ = "0.1.0"
 
@@ -73,6 +75,7 @@ __all__ = [
     "Codebook",
     "CodebookError",
     "compare_quotations",
+    "compile_term",
     "corpus_sizes",
     "CorpusError",
     "count_mentions",
@@ -89,6 +92,8 @@ __all__ = [
     "house_style",
     "Indicator",
     "indicator_counts",
+    "InputError",
+    "InputNotFoundError",
     "kwic",
     "Labelled",
     "load_actors",
@@ -123,6 +128,7 @@ __all__ = [
     "save_figure",
     "segment",
     "segment_text",
+    "TermError",
     "Theme",
     "theme_color",
     "THEME_COLORS",

@@ -30,8 +30,8 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
-import yaml
 
+from arabic_themes.errors import InputError, read_yaml
 from arabic_themes.normalisation import GlueRepair, load_glue_repairs, normalize, normalize_word
 from arabic_themes.terms import ARTICLE_RE, CONJUNCTION_RE, PREPOSITION_RE, PROCLITICS
 
@@ -78,13 +78,13 @@ def _as_strings(value: object, where: str, key: str, *, allow_empty: bool) -> tu
     if value is None:
         value = []
     if isinstance(value, str) or not isinstance(value, list):
-        raise ValueError(f"{where}: '{key}' must be a list of strings, got {value!r}")
+        raise InputError(f"{where}: '{key}' must be a list of strings, got {value!r}")
     if not value and not allow_empty:
-        raise ValueError(f"{where}: '{key}' is empty; give at least one alias")
+        raise InputError(f"{where}: '{key}' is empty; give at least one alias")
     result = []
     for item in value:
         if not isinstance(item, str) or not item.strip():
-            raise ValueError(f"{where}: {key} entry {item!r} must be a non-empty string")
+            raise InputError(f"{where}: {key} entry {item!r} must be a non-empty string")
         result.append(" ".join(item.split()))
     return tuple(result)
 
@@ -92,61 +92,56 @@ def _as_strings(value: object, where: str, key: str, *, allow_empty: bool) -> tu
 def load_actors(path: str | Path) -> list[Actor]:
     """Read an actor list (YAML, see ``data/actors.yaml``); errors name the file, entry and alias.
 
-    Raises :class:`ValueError` for missing or unknown keys, a bad or duplicate id, an unknown
+    Raises :class:`~arabic_themes.errors.InputError` (a :class:`ValueError`) for missing or unknown keys, a bad or duplicate id, an unknown
     kind, an empty alias list, an alias listed twice (also across actors, after normalisation)
     and an adjective that does not end in ي.
     """
     path = Path(path)
-    try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
-    except FileNotFoundError:
-        raise FileNotFoundError(f"actor list not found: {path}") from None
-    except yaml.YAMLError as exc:
-        raise ValueError(f"{path}: not valid YAML: {exc}") from None
+    data = read_yaml(path, "actor list")
     if not isinstance(data, list) or not data:
-        raise ValueError(f"{path}: expected a non-empty list of actor entries")
+        raise InputError(f"{path}: expected a non-empty list of actor entries")
     actors: list[Actor] = []
     seen_ids: dict[str, int] = {}
     seen_forms: dict[str, tuple[str, str]] = {}  # normalised alias -> (actor id, alias as written)
     for number, entry in enumerate(data, start=1):
         where = f"{path}, entry {number}"
         if not isinstance(entry, dict):
-            raise ValueError(f"{where}: expected a mapping with keys {list(_REQUIRED_KEYS)}, got {entry!r}")
+            raise InputError(f"{where}: expected a mapping with keys {list(_REQUIRED_KEYS)}, got {entry!r}")
         if isinstance(entry.get("id"), str):
             where = f"{path}, entry {number} (id {entry['id']!r})"
         missing = [k for k in _REQUIRED_KEYS if k not in entry]
         if missing:
-            raise ValueError(f"{where}: missing key(s) {missing}")
+            raise InputError(f"{where}: missing key(s) {missing}")
         unknown = sorted(set(entry) - set(_REQUIRED_KEYS) - set(_OPTIONAL_KEYS))
         if unknown:
-            raise ValueError(
+            raise InputError(
                 f"{where}: unknown key(s) {unknown}; allowed: {list(_REQUIRED_KEYS) + list(_OPTIONAL_KEYS)}"
             )
         actor_id = entry["id"]
         if not isinstance(actor_id, str) or not _ID.match(actor_id):
-            raise ValueError(f"{where}: id {actor_id!r} must be lower-case letters, digits and _")
+            raise InputError(f"{where}: id {actor_id!r} must be lower-case letters, digits and _")
         if actor_id in seen_ids:
-            raise ValueError(f"{where}: duplicate id {actor_id!r} (first used in entry {seen_ids[actor_id]})")
+            raise InputError(f"{where}: duplicate id {actor_id!r} (first used in entry {seen_ids[actor_id]})")
         seen_ids[actor_id] = number
         if entry["kind"] not in ACTOR_KINDS:
-            raise ValueError(f"{where}: kind {entry['kind']!r} must be one of {list(ACTOR_KINDS)}")
+            raise InputError(f"{where}: kind {entry['kind']!r} must be one of {list(ACTOR_KINDS)}")
         for key in ("label_ar", "label_en"):
             if not isinstance(entry[key], str) or not entry[key].strip():
-                raise ValueError(f"{where}: '{key}' must be a non-empty string")
+                raise InputError(f"{where}: '{key}' must be a non-empty string")
         aliases = _as_strings(entry["aliases"], where, "aliases", allow_empty=False)
         adjectives = _as_strings(entry.get("adjectives"), where, "adjectives", allow_empty=True)
         for adjective in adjectives:
             if " " in adjective or not normalize_word(adjective).endswith("ي"):
-                raise ValueError(
+                raise InputError(
                     f"{where}: adjective {adjective!r} must be one word ending in ي (masculine singular nisba)"
                 )
         for form in aliases + adjectives:
             key = normalize_word(form)
             if re.search(r"[^\w\s-]", key):
-                raise ValueError(f"{where}: alias {form!r} may contain only letters, digits, spaces and '-'")
+                raise InputError(f"{where}: alias {form!r} may contain only letters, digits, spaces and '-'")
             if key in seen_forms:
                 other, written = seen_forms[key]
-                raise ValueError(
+                raise InputError(
                     f"{where}: alias {form!r} is listed twice (as {written!r} for actor {other!r})"
                 )
             seen_forms[key] = (actor_id, form)

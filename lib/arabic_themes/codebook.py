@@ -28,8 +28,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import pandas as pd
-import yaml
 
+from arabic_themes.errors import InputError, read_yaml
 from arabic_themes.terms import TermError, compile_term
 
 __all__ = ["Codebook", "CodebookError", "DropRule", "Indicator", "Theme", "load_codebook"]
@@ -41,7 +41,7 @@ _TOP_KEYS = {"version", "name", "unit", "description", "themes"}
 _ID = re.compile(r"^[a-z][a-z0-9_]*$")
 
 
-class CodebookError(ValueError):
+class CodebookError(InputError):
     """The codebook is malformed; the message names the theme, indicator and pattern at fault."""
 
 
@@ -184,12 +184,7 @@ def _parse_indicator(raw: object, theme_id: str, where: str) -> Indicator:
 def load_codebook(path: str | Path) -> Codebook:
     """Read and validate a YAML codebook; errors name the theme, indicator and pattern at fault."""
     path = Path(path)
-    try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
-    except FileNotFoundError:
-        raise CodebookError(f"{path}: codebook not found") from None
-    except yaml.YAMLError as exc:
-        raise CodebookError(f"{path}: not valid YAML: {exc}") from None
+    data = read_yaml(path, "codebook", error=CodebookError, missing=CodebookError)
     if not isinstance(data, dict) or not isinstance(data.get("themes"), list) or not data["themes"]:
         raise CodebookError(f"{path}: expected a mapping with a non-empty 'themes' list")
     unknown = set(data) - _TOP_KEYS

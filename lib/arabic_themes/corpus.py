@@ -17,6 +17,8 @@ from pathlib import Path
 
 import pandas as pd
 
+from arabic_themes.errors import InputError
+
 __all__ = [
     "CorpusError",
     "METADATA_COLUMNS",
@@ -44,7 +46,7 @@ _ARABIC = re.compile(r"[\u0621-\u064A]")
 _DOC_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]*$")
 
 
-class CorpusError(ValueError):
+class CorpusError(InputError):
     """A corpus folder, a text file or its metadata is not as it must be."""
 
 
@@ -61,7 +63,10 @@ def read_text(path: str | Path) -> str:
     non-Arabic files.
     """
     path = Path(path)
-    data = path.read_bytes()
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        raise CorpusError(f"{path}: cannot read the text file: {exc.strerror or exc}") from None
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:

@@ -18,7 +18,6 @@ Arabic function words removed using the stop-word list of the ``Arabic-Stopwords
 
 from __future__ import annotations
 
-import csv
 import functools
 import re
 from collections import Counter
@@ -28,6 +27,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from arabic_themes.errors import InputError, read_csv_rows
 from arabic_themes.normalisation import GlueRepair, normalize, normalize_word
 
 __all__ = ["arabic_stopwords", "load_spelling_variants", "top_terms", "weighted_log_odds", "word_counts"]
@@ -40,17 +40,13 @@ def load_spelling_variants(path: str | Path) -> dict[str, str]:
     that should be counted together (ترمب → ترامب). Both are normalised; errors name the line."""
     path = Path(path)
     variants: dict[str, str] = {}
-    with path.open(encoding="utf-8-sig", newline="") as handle:
-        reader = csv.DictReader(handle)
-        if not {"variant", "canonical"} <= set(reader.fieldnames or []):
-            raise ValueError(f"{path}: expected columns variant,canonical,note; found {reader.fieldnames}")
-        for row in reader:
-            variant, canonical = normalize_word((row["variant"] or "").strip()), normalize_word((row["canonical"] or "").strip())
-            if not variant or not canonical:
-                raise ValueError(f"{path}, line {reader.line_num}: both 'variant' and 'canonical' must be filled")
-            if variant in variants:
-                raise ValueError(f"{path}, line {reader.line_num}: variant {row['variant']!r} is listed twice")
-            variants[variant] = canonical
+    for line, row in read_csv_rows(path, "spelling-variant table", ["variant", "canonical"]):
+        variant, canonical = normalize_word(row["variant"].strip()), normalize_word(row["canonical"].strip())
+        if not variant or not canonical:
+            raise InputError(f"{path}, line {line}: both 'variant' and 'canonical' must be filled")
+        if variant in variants:
+            raise InputError(f"{path}, line {line}: variant {row['variant']!r} is listed twice")
+        variants[variant] = canonical
     return variants
 
 

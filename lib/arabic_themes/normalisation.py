@@ -23,13 +23,14 @@ normalised at C speed; only the few glued words are handled one by one.
 
 from __future__ import annotations
 
-import csv
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
 from pyarabic import araby
+
+from arabic_themes.errors import InputError, read_csv_rows
 
 __all__ = [
     "GlueRepair",
@@ -103,30 +104,20 @@ def load_glue_repairs(path: str | Path) -> list[GlueRepair]:
     so the repair can never change what a word says. Errors name the file and line.
     """
     path = Path(path)
-    try:
-        handle = path.open(encoding="utf-8-sig", newline="")
-    except FileNotFoundError:
-        raise FileNotFoundError(f"glued-word table not found: {path}") from None
     repairs: list[GlueRepair] = []
-    with handle:
-        reader = csv.DictReader(handle)
-        missing = {"glued", "repaired"} - set(reader.fieldnames or [])
-        if missing:
-            raise ValueError(f"{path}: missing column(s) {sorted(missing)}; expected glued,repaired,note")
-        seen: set[str] = set()
-        for row in reader:
-            line = reader.line_num  # the physical line (blank lines and quoted newlines counted)
-            glued, repaired = (row["glued"] or "").strip(), (row["repaired"] or "").strip()
-            if not glued or not repaired:
-                raise ValueError(f"{path}, line {line}: both 'glued' and 'repaired' must be filled")
-            if repaired.replace(" ", "") != glued:
-                raise ValueError(
-                    f"{path}, line {line}: repair {repaired!r} must be {glued!r} with spaces added, nothing else"
-                )
-            if glued in seen:
-                raise ValueError(f"{path}, line {line}: {glued!r} is listed twice")
-            seen.add(glued)
-            repairs.append(GlueRepair(glued, repaired, (row.get("note") or "").strip()))
+    seen: set[str] = set()
+    for line, row in read_csv_rows(path, "glued-word table", ["glued", "repaired"]):
+        glued, repaired = row["glued"].strip(), row["repaired"].strip()
+        if not glued or not repaired:
+            raise InputError(f"{path}, line {line}: both 'glued' and 'repaired' must be filled")
+        if repaired.replace(" ", "") != glued:
+            raise InputError(
+                f"{path}, line {line}: repair {repaired!r} must be {glued!r} with spaces added, nothing else"
+            )
+        if glued in seen:
+            raise InputError(f"{path}, line {line}: {glued!r} is listed twice")
+        seen.add(glued)
+        repairs.append(GlueRepair(glued, repaired, row.get("note", "").strip()))
     return repairs
 
 

@@ -31,10 +31,10 @@ from difflib import SequenceMatcher
 from pathlib import Path
 
 import pandas as pd
-import yaml
 
 from arabic_themes.actors import Actor, find_mentions
-from arabic_themes.terms import compile_term
+from arabic_themes.errors import InputError, read_yaml
+from arabic_themes.terms import TermError, compile_term
 from arabic_themes.normalisation import GlueRepair, normalize, normalize_word
 
 __all__ = [
@@ -82,25 +82,20 @@ class Cues:
 def load_cues(path: str | Path) -> Cues:
     """Read the cue lists (YAML with ``speech`` and ``source``); errors name the file and the term."""
     path = Path(path)
-    try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
-    except FileNotFoundError:
-        raise FileNotFoundError(f"attribution cues not found: {path}") from None
-    except yaml.YAMLError as exc:
-        raise ValueError(f"{path}: not valid YAML: {exc}") from None
+    data = read_yaml(path, "attribution cues")
     if not isinstance(data, dict) or set(data) != {"speech", "source"}:
         found = sorted(data) if isinstance(data, dict) else type(data).__name__
-        raise ValueError(f"{path}: expected exactly the keys 'speech' and 'source', found {found}")
+        raise InputError(f"{path}: expected exactly the keys 'speech' and 'source', found {found}")
     lists: dict[str, tuple[str, ...]] = {}
     for key in ("speech", "source"):
         terms = data[key]
         if not isinstance(terms, list) or not terms or not all(isinstance(t, str) and t.strip() for t in terms):
-            raise ValueError(f"{path}: '{key}' must be a non-empty list of terms")
+            raise InputError(f"{path}: '{key}' must be a non-empty list of terms")
         for term in terms:
             try:
-                re.compile(compile_term(term))
-            except (ValueError, re.error) as exc:
-                raise ValueError(f"{path}: bad {key} cue {term!r}: {exc}") from None
+                compile_term(term)
+            except TermError as exc:
+                raise InputError(f"{path}: bad {key} cue {term!r}: {exc}") from None
         lists[key] = tuple(t.strip() for t in terms)
     return Cues(lists["speech"], lists["source"])
 

@@ -6,6 +6,7 @@ Cohen's kappa from scikit-learn, Krippendorff's alpha (nominal) from the ``kripp
 
 from __future__ import annotations
 
+import io
 from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -13,6 +14,8 @@ from typing import TYPE_CHECKING
 import krippendorff
 import numpy as np
 import pandas as pd
+
+from arabic_themes.errors import InputError, read_input_text
 
 if TYPE_CHECKING:
     from arabic_themes.coding import Codebook
@@ -29,28 +32,30 @@ def load_reference(path: str | Path, themes: Sequence[str]) -> pd.DataFrame:
     Errors name the file, the line and the column at fault.
     """
     path = Path(path)
-    if not path.is_file():
-        raise FileNotFoundError(f"reference coding not found: {path}")
-    frame = pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8")
+    text = read_input_text(path, "reference coding", encoding="utf-8-sig")
+    try:
+        frame = pd.read_csv(io.StringIO(text), dtype=str, keep_default_na=False)
+    except (pd.errors.ParserError, pd.errors.EmptyDataError) as exc:
+        raise InputError(f"{path}: not a valid CSV table: {' '.join(str(exc).split())}") from None
     missing = [c for c in [*KEY, "prefix", *themes] if c not in frame.columns]
     if missing:
-        raise ValueError(f"{path}: missing column(s) {missing}")
+        raise InputError(f"{path}: missing column(s) {missing}")
     for col in ["start", "end", *themes]:
         bad = ~frame[col].str.fullmatch(r"\d+")
         if bad.any():
             line = int(np.argmax(bad.to_numpy())) + 2
-            raise ValueError(f"{path}, line {line}: column {col!r} has {frame[col][bad].iloc[0]!r}, expected an integer")
+            raise InputError(f"{path}, line {line}: column {col!r} has {frame[col][bad].iloc[0]!r}, expected an integer")
     for col in themes:
         bad = ~frame[col].isin(["0", "1"])
         if bad.any():
             line = int(np.argmax(bad.to_numpy())) + 2
-            raise ValueError(f"{path}, line {line}: column {col!r} must be 0 or 1")
+            raise InputError(f"{path}, line {line}: column {col!r} must be 0 or 1")
     for col in ["start", "end", *themes]:
         frame[col] = frame[col].astype("int64")
     dup = frame.duplicated(KEY)
     if dup.any():
         line = int(np.argmax(dup.to_numpy())) + 2
-        raise ValueError(f"{path}, line {line}: the same (doc_id, start, end) appears twice")
+        raise InputError(f"{path}, line {line}: the same (doc_id, start, end) appears twice")
     return frame
 
 

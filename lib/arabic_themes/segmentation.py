@@ -23,7 +23,6 @@ is whitespace only.
 
 from __future__ import annotations
 
-import csv
 import re
 from collections.abc import Iterable, Mapping
 from pathlib import Path
@@ -32,6 +31,7 @@ import numpy as np
 import pandas as pd
 
 from arabic_themes._chars import classify, runs
+from arabic_themes.errors import InputError, read_csv_rows
 
 __all__ = ["SENTENCE_COLUMNS", "load_run_in_headings", "segment", "segment_text"]
 
@@ -85,15 +85,11 @@ def load_run_in_headings(path: str | Path) -> dict[str, list[str]]:
     """Read ``doc_id,heading`` rows: headings that the scraper glued onto the next sentence."""
     path = Path(path)
     result: dict[str, list[str]] = {}
-    with path.open(encoding="utf-8-sig", newline="") as handle:
-        reader = csv.DictReader(handle)
-        if not {"doc_id", "heading"} <= set(reader.fieldnames or []):
-            raise ValueError(f"{path}: expected columns doc_id,heading; found {reader.fieldnames}")
-        for row in reader:
-            doc_id, heading = (row["doc_id"] or "").strip(), (row["heading"] or "").strip()
-            if not doc_id or not heading:
-                raise ValueError(f"{path}, line {reader.line_num}: doc_id and heading must both be filled")
-            result.setdefault(doc_id, []).append(heading)
+    for line, row in read_csv_rows(path, "run-in heading table", ["doc_id", "heading"]):
+        doc_id, heading = row["doc_id"].strip(), row["heading"].strip()
+        if not doc_id or not heading:
+            raise InputError(f"{path}, line {line}: doc_id and heading must both be filled")
+        result.setdefault(doc_id, []).append(heading)
     return result
 
 

@@ -1,0 +1,98 @@
+"""Errors for bad input files, and the shared readers that raise them.
+
+Every loader of the package (corpus, codebook, actor list, cues, glue table, run-in headings,
+spelling variants, reference coding) raises an :class:`InputError` — a :class:`ValueError` —
+whose one-line message names the file, and the line where there is one. A missing file is an
+:class:`InputNotFoundError`, which is also a :class:`FileNotFoundError`. Nothing lower-level
+(``OSError``, ``UnicodeDecodeError``, ``yaml.YAMLError``, ``csv.Error``) escapes a loader.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from pathlib import Path
+
+import yaml
+
+__all__ = ["InputError", "InputNotFoundError", "read_csv_rows", "read_input_text", "read_yaml"]
+
+
+class InputError(ValueError):
+    """An input file is missing, unreadable or malformed; the message names the file (and line)."""
+
+
+class InputNotFoundError(InputError, FileNotFoundError):
+    """An input file or folder does not exist."""
+
+
+def read_input_text(
+    path: str | Path,
+    what: str,
+    *,
+    error: type[InputError] = InputError,
+    missing: type[InputError] = InputNotFoundError,
+    encoding: str = "utf-8",
+) -> str:
+    """The text of ``path`` (``what`` names the kind of file in messages), decoded, newlines untouched."""
+    path = Path(path)
+    try:
+        data = path.read_bytes()
+    except FileNotFoundError:
+        raise missing(f"{path}: {what} not found") from None
+    except OSError as exc:
+        raise error(f"{path}: cannot read the {what}: {exc.strerror or exc}") from None
+    try:
+        return data.decode(encoding)
+    except UnicodeDecodeError as exc:
+        raise error(
+            f"{path}: not valid UTF-8 (byte {exc.start} is 0x{data[exc.start]:02x}); save the {what} as UTF-8"
+        ) from None
+
+
+def read_yaml(
+    path: str | Path,
+    what: str,
+    *,
+    error: type[InputError] = InputError,
+    missing: type[InputError] = InputNotFoundError,
+) -> object:
+    """Parse the YAML file ``path``; a syntax error is one line naming the file and the line."""
+    text = read_input_text(path, what, error=error, missing=missing)
+    try:
+        return yaml.safe_load(text)
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        where = f"{path}, line {mark.line + 1}" if mark is not None else f"{path}"
+        problem = getattr(exc, "problem", None) or str(exc).splitlines()[0]
+        raise error(f"{where}: not valid YAML: {problem}") from None
+
+
+def read_csv_rows(
+    path: str | Path,
+    what: str,
+    required: list[str],
+    *,
+    error: type[InputError] = InputError,
+) -> list[tuple[int, dict[str, str]]]:
+    """The rows of the CSV file ``path`` (UTF-8, BOM allowed) as ``(line, row)`` pairs.
+
+    ``line`` is the physical line where the row ends (blank lines and quoted newlines counted);
+    values are as written (``""`` for a missing field). A missing ``required`` column is an error
+    naming the columns expected and found.
+    """
+    text = read_input_text(path, what, error=error, encoding="utf-8-sig")
+    reader = csv.DictReader(io.StringIO(text, newline=""))
+    rows: list[tuple[int, dict[str, str]]] = []
+    try:
+        header = reader.fieldnames or []
+        absent = [c for c in required if c not in header]
+        if absent:
+            raise error(
+                f"{path}: missing column(s) {absent}; expected columns {','.join(required)}, found {list(header)}"
+            )
+        for row in reader:
+            rows.append((reader.line_num, {k: v or "" for k, v in row.items() if k is not None}))
+    except csv.Error as exc:
+        raise error(f"{path}, line {reader.line_num}: not valid CSV: {exc}") from None
+    return rows
