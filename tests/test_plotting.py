@@ -26,7 +26,7 @@ from matplotlib import font_manager, ft2font
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 
-from arabic_themes import plotting
+from arabic_themes import plot_style, plot_themes, plotting
 from arabic_themes.plotting import (
     THEME_COLORS,
     arabic_label,
@@ -225,7 +225,7 @@ def test_wrapped_arabic_line_starting_with_latin_stays_right_to_left() -> None:
     # The wrapper marks it right-to-left: the first logical character "(" is then rightmost.
     from matplotlib._text_helpers import layout
 
-    line = plotting._wrap(DOC_LABELS["doc_c"], 14).split("\n")[1]
+    line = plot_style._wrap(DOC_LABELS["doc_c"], 14).split("\n")[1]
     assert line.lstrip("\u200f") == "(S-400) في"
     for text, paren_is_rightmost in ((line, True), (line.lstrip("\u200f"), False)):
         xs = {item.char: item.x for item in layout(text, _arabic_font()) if item.char not in "\u200f "}
@@ -336,7 +336,7 @@ def test_agreement_needs_matching_sentences() -> None:
 
 
 def test_agreement_counts() -> None:
-    counts = plotting._agreement_counts(coded_frame(), reference_frame(), [t.id for t in THEMES])
+    counts = plot_themes._agreement_counts(coded_frame(), reference_frame(), [t.id for t in THEMES])
     assert counts[["both1", "fp", "fn", "both0"]].sum(axis=1).tolist() == [36, 36, 36]
     row = counts.set_index("theme").loc["ukraine_tradeoff"]
     assert (row["both1"], row["fp"], row["fn"]) == (6, 1, 1)

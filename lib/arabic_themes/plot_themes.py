@@ -1,0 +1,346 @@
+"""Figures of the coding: theme shares, where themes fall in each article, co-occurrence, agreement.
+
+All drawn in the house style of :mod:`arabic_themes.plot_style`; each returns a settled
+:class:`~matplotlib.figure.Figure`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+
+import matplotlib.lines
+import matplotlib.patches
+import matplotlib.ticker
+import numpy as np
+import pandas as pd
+from matplotlib.figure import Figure
+
+from arabic_themes.plot_style import (
+    _NEUTRAL,
+    OKABE_ITO,
+    Labelled,
+    _annotate_cells,
+    _check_themes,
+    _doc_label,
+    _doc_order,
+    _heatmap,
+    _new_figure,
+    _settled,
+    _theme_label,
+    bilingual,
+    house_style,
+    theme_color,
+)
+
+__all__ = ["plot_agreement", "plot_agreement_by_version", "plot_cooccurrence", "plot_theme_dispersion", "plot_theme_shares"]
+
+
+def plot_theme_shares(
+    coded: pd.DataFrame,
+    themes: Sequence[Labelled],
+    doc_labels: Mapping[str, str] | None = None,
+) -> Figure:
+    """Heatmap article × theme: share of the article's units carrying the theme, with "k/n".
+
+    Every row of ``coded`` counts (filter headings out beforehand if they should not).
+    """
+    ids = _check_themes(coded, themes, "coded")
+    docs = _doc_order(coded["doc_id"].tolist(), doc_labels)
+    grouped = coded.groupby("doc_id", sort=False)
+    totals = grouped.size().reindex(docs).fillna(0).to_numpy(dtype=int)
+    hits = grouped[ids].sum().reindex(docs).fillna(0).to_numpy(dtype=int)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        shares = np.where(totals[:, None] > 0, hits / totals[:, None], np.nan)
+    with house_style():
+        fig = _new_figure(1.9 * len(ids) + 3.2, 0.55 * len(docs) + 2.3)
+        ax = fig.add_subplot()
+        image = _heatmap(ax, shares, vmax=max(float(np.nanmax(shares, initial=0.0)), 1e-9))
+        texts = [
+            [f"{shares[i, j]:.0%}\n{hits[i, j]}/{totals[i]}" if totals[i] else "–" for j in range(len(ids))]
+            for i in range(len(docs))
+        ]
+        _annotate_cells(ax, shares, texts, float(np.nanmax(shares, initial=0.0)))
+        ax.set_xticks(range(len(ids)), [_theme_label(t) for t in themes])
+        ax.set_yticks(range(len(docs)), [_doc_label(d, doc_labels) for d in docs])
+        ax.xaxis.tick_top()
+        ax.set_title(bilingual("حصة الجمل التي تحمل كل موضوع", "Share of sentences carrying each theme"))
+        bar = fig.colorbar(image, ax=ax, shrink=0.8, format=matplotlib.ticker.PercentFormatter(1.0, decimals=0))
+        bar.set_label(bilingual("حصة الجمل", "Share of sentences"))
+        bar.outline.set_visible(False)
+    return _settled(fig)
+
+
+def plot_theme_dispersion(
+    coded: pd.DataFrame,
+    themes: Sequence[Labelled],
+    doc_labels: Mapping[str, str] | None = None,
+) -> Figure:
+    """Lexical-dispersion ("x-ray") plot: where in each article the themed sentences are.
+
+    x is the position of the sentence in its article, (rank − ½)/n from 0 (start) to 1 (end),
+    ranks by ``sentence_id``; one row per article, one lane of tick marks per theme.
+    """
+    ids = _check_themes(coded, themes, "coded")
+    docs = _doc_order(coded["doc_id"].tolist(), doc_labels)
+    k = len(ids)
+    lane = 0.6 / max(k - 1, 1) if k > 1 else 0.0
+    offsets = [(0.3 - lane * j) if k > 1 else 0.0 for j in range(k)]  # first theme on top
+    with house_style():
+        fig = _new_figure(7.5, 0.75 * len(docs) + 2.2)
+        ax = fig.add_subplot()
+        labels = []
+        for row, doc in enumerate(docs):
+            part = coded[coded["doc_id"] == doc]
+            order_col = "sentence_id" if "sentence_id" in part.columns else None
+            part = part.sort_values(order_col, kind="stable") if order_col else part
+            n = len(part)
+            position = (np.arange(1, n + 1) - 0.5) / max(n, 1)
+            y = len(docs) - 1 - row  # first article on top
+            ax.axhspan(y - 0.42, y + 0.42, color="#F2F2F2", zorder=0, linewidth=0)
+            for j, theme_id in enumerate(ids):
+                mask = part[theme_id].to_numpy(dtype=int) == 1
+                ax.plot(
+                    position[mask],
+                    np.full(mask.sum(), y + offsets[j]),
+                    linestyle="none",
+                    marker="|",
+                    markersize=9,
+                    markeredgewidth=1.8,
+                    color=theme_color(theme_id, j),
+                    zorder=2,
+                )
+            labels.append((y, f"{_doc_label(doc, doc_labels)}\n(n = {n})"))
+        ax.set_yticks([y for y, _ in labels], [text for _, text in labels])
+        ax.set_ylim(-0.6, len(docs) - 0.4)
+        ax.set_xlim(0, 1)
+        ax.xaxis.set_major_formatter(matplotlib.ticker.PercentFormatter(1.0, decimals=0))
+        ax.tick_params(axis="y", length=0)
+        ax.spines["left"].set_visible(False)
+        ax.set_xlabel(
+            bilingual("موضع الجملة في المقال، من البداية إلى النهاية", "Position of the sentence in the article, from start to end")
+        )
+        ax.set_title(bilingual("أين تظهر الموضوعات في كل مقال", "Where each theme appears in each article"))
+        handles = [
+            matplotlib.lines.Line2D([], [], linestyle="none", marker="|", markersize=10, markeredgewidth=2, color=theme_color(t.id, j))
+            for j, t in enumerate(themes)
+        ]
+        fig.legend(handles, [_theme_label(t, width=40) for t in themes], loc="outside lower center", ncols=min(k, 4))
+    return _settled(fig)
+
+
+def plot_cooccurrence(coded: pd.DataFrame, themes: Sequence[Labelled]) -> Figure:
+    """Theme × theme matrix of sentence counts: off-diagonal = both themes, diagonal = theme total."""
+    ids = _check_themes(coded, themes, "coded")
+    x = coded[ids].to_numpy(dtype=int)
+    matrix = x.T @ x
+    with house_style():
+        fig = _new_figure(1.6 * len(ids) + 3.4, 1.0 * len(ids) + 2.2)
+        ax = fig.add_subplot()
+        image = _heatmap(ax, matrix.astype(float))
+        texts = [[str(matrix[i, j]) for j in range(len(ids))] for i in range(len(ids))]
+        _annotate_cells(ax, matrix.astype(float), texts, float(matrix.max()))
+        labels = [_theme_label(t) for t in themes]
+        ax.set_xticks(range(len(ids)), labels)
+        ax.set_yticks(range(len(ids)), labels)
+        ax.xaxis.tick_top()
+        ax.set_title(
+            bilingual("الجمل التي تجمع موضوعين (القطر = مجموع الموضوع)", "Sentences carrying both themes (diagonal = theme total)")
+            + f"\nn = {len(coded)}"
+        )
+        bar = fig.colorbar(image, ax=ax, shrink=0.8)
+        bar.set_label(bilingual("عدد الجمل", "Number of sentences"))
+        bar.outline.set_visible(False)
+    return _settled(fig)
+
+
+_AGREEMENT = [
+    ("both1", "كلاهما: موجود", "Both coded 1", OKABE_ITO["bluish_green"]),
+    ("fp", "المرمِّز فقط (إيجابي كاذب)", "Coder only (false positive)", OKABE_ITO["orange"]),
+    ("fn", "المرجع فقط (سلبي كاذب)", "Reference only (false negative)", OKABE_ITO["reddish_purple"]),
+    ("both0", "كلاهما: غائب", "Both coded 0", "#D9D9D9"),
+]
+
+
+def _agreement_counts(coded: pd.DataFrame, reference: pd.DataFrame, ids: list[str]) -> pd.DataFrame:
+    keys = ["doc_id", "start", "end"]
+    for name, frame in (("coded", coded), ("reference", reference)):
+        missing = [k for k in keys if k not in frame.columns]
+        if missing:
+            raise ValueError(f"{name} lacks key column(s) {missing}")
+        if frame.duplicated(keys).any():
+            raise ValueError(f"{name} has duplicate sentences (doc_id, start, end)")
+    merged = reference[keys + ids].merge(coded[keys + ids], on=keys, how="left", suffixes=("_ref", "_cod"), indicator=True)
+    unmatched = merged[merged["_merge"] != "both"]
+    if len(unmatched):
+        first = unmatched.iloc[0]
+        raise ValueError(
+            f"{len(unmatched)} reference sentence(s) are not in the coded table, e.g. "
+            f"{first['doc_id']} [{first['start']}:{first['end']}]; were both segmented the same way?"
+        )
+    rows = []
+    for theme_id in ids:
+        ref = merged[f"{theme_id}_ref"].to_numpy(dtype=int)
+        cod = merged[f"{theme_id}_cod"].to_numpy(dtype=int)
+        rows.append(
+            {
+                "theme": theme_id,
+                "both1": int(((ref == 1) & (cod == 1)).sum()),
+                "fp": int(((ref == 0) & (cod == 1)).sum()),
+                "fn": int(((ref == 1) & (cod == 0)).sum()),
+                "both0": int(((ref == 0) & (cod == 0)).sum()),
+            }
+        )
+    return pd.DataFrame(rows)
+
+
+def _kappa_f1(tp: int, fp: int, fn: int, tn: int) -> tuple[float, float]:
+    n = tp + fp + fn + tn
+    if n == 0:
+        return float("nan"), float("nan")
+    observed = (tp + tn) / n
+    expected = ((tp + fp) * (tp + fn) + (fn + tn) * (fp + tn)) / n**2
+    kappa = (observed - expected) / (1 - expected) if expected < 1 else float("nan")
+    f1 = 2 * tp / (2 * tp + fp + fn) if (2 * tp + fp + fn) else float("nan")
+    return kappa, f1
+
+
+def plot_agreement(coded: pd.DataFrame, reference: pd.DataFrame, themes: Sequence[Labelled]) -> Figure:
+    """Coder vs reference per theme: stacked bars of both-1, coder-only, reference-only, both-0.
+
+    Both frames are keyed by ``doc_id, start, end``; every reference sentence must be in
+    ``coded`` (the reference may be a sample). Counts are written on the bars; Cohen's κ and F1
+    (theme present) at their right end.
+    """
+    ids = _check_themes(coded, themes, "coded")
+    _check_themes(reference, themes, "reference")
+    counts = _agreement_counts(coded, reference, ids)
+    n = int(counts[["both1", "fp", "fn", "both0"]].iloc[0].sum())
+    with house_style():
+        fig = _new_figure(8.0, 0.85 * len(ids) + 2.4)
+        ax = fig.add_subplot()
+        ys = np.arange(len(ids))[::-1]
+        for y, (_, row) in zip(ys, counts.iterrows()):
+            left = 0
+            for key, _, _, color in _AGREEMENT:
+                width = int(row[key])
+                if width:
+                    ax.barh(y, width, left=left, color=color, height=0.5, edgecolor="white", linewidth=0.8)
+                    # narrow segments get their count just above the bar, not inside it
+                    inside = width >= 0.045 * n
+                    ax.text(
+                        left + width / 2,
+                        y if inside else y + 0.27,
+                        str(width),
+                        ha="center",
+                        va="center" if inside else "bottom",
+                        fontsize=8 if inside else 7,
+                        color="#111111",
+                    )
+                left += width
+            kappa, f1 = _kappa_f1(int(row["both1"]), int(row["fp"]), int(row["fn"]), int(row["both0"]))
+            ax.text(n * 1.02, y, f"κ = {kappa:.2f}\nF1 = {f1:.2f}", ha="left", va="center", fontsize=8)
+        ax.set_yticks(ys, [_theme_label(t, width=30) for t in themes])
+        ax.set_xlim(0, n * 1.16)
+        ax.set_xticks([t for t in matplotlib.ticker.MaxNLocator(nbins=8, integer=True).tick_values(0, n) if 0 <= t <= n])
+        ax.spines["bottom"].set_bounds(0, n)
+        ax.set_ylim(-0.5, len(ids) - 0.35)
+        ax.tick_params(axis="y", length=0)
+        ax.spines["left"].set_visible(False)
+        ax.set_xlabel(bilingual("عدد الجمل", "Number of sentences") + f" (n = {n})")
+        ax.set_title(bilingual("الترميز الآلي مقارنة بالمرجع", "Automatic coding against the reference"))
+        handles = [matplotlib.patches.Patch(color=color) for _, _, _, color in _AGREEMENT]
+        labels = [bilingual(ar, en) for _, ar, en, _ in _AGREEMENT]
+        fig.legend(handles, labels, loc="outside lower center", ncols=4)
+    return _settled(fig)
+
+
+
+
+_SET_MARKERS = ["o", "s", "D", "^", "v", "P", "X"]
+_SET_LINES = ["-", "--", ":", "-.", (0, (5, 1)), (0, (1, 1)), (0, (3, 1, 1, 1))]
+
+
+def plot_agreement_by_version(
+    history: pd.DataFrame,
+    themes: Sequence[Labelled],
+    *,
+    metric: str = "f1",
+    bar: float | None = 0.85,
+) -> Figure:
+    """Agreement of each codebook version with each set of hand-coded sentences: fitted vs unseen.
+
+    ``history`` has one row per codebook version, sentence set and theme (columns ``codebook``,
+    ``sentences``, ``theme`` and ``metric``, e.g. the rows of :func:`arabic_themes.agreement`
+    with the first two added), plus an optional boolean ``fitted``: the version was revised after
+    looking at these sentences. One panel per theme; versions on the x-axis in the order they
+    first appear; one line per sentence set. With ``fitted``, filled markers are fitted scores and
+    open markers scores on sentences the version had never seen — the honest estimate; without
+    it, all markers are filled and the legend says nothing about fitting. ``bar`` draws the
+    target as a dashed line.
+    """
+    required = {"codebook", "sentences", "theme", metric}
+    missing = sorted(required - set(history.columns))
+    if missing:
+        raise ValueError(f"history lacks column(s) {missing}")
+    ids = [t.id for t in themes]
+    if not ids:
+        raise ValueError("no themes given")
+    absent = [i for i in ids if i not in set(history["theme"])]
+    if absent:
+        raise ValueError(f"history has no rows for theme(s) {absent}")
+    history = history.reset_index(drop=True)  # rows are matched to their "fitted" flag by position
+    versions = list(dict.fromkeys(history["codebook"]))
+    sets = list(dict.fromkeys(history["sentences"]))
+    if len(sets) > len(_SET_MARKERS):
+        raise ValueError(f"at most {len(_SET_MARKERS)} sentence sets can be told apart, got {len(sets)}")
+    known = "fitted" in history.columns
+    fitted = history["fitted"].astype(bool) if known else pd.Series(True, index=history.index)
+    with house_style():
+        fig = _new_figure(2.9 * len(ids) + 0.6, 5.6)
+        axes = fig.subplots(1, len(ids), sharey=True, squeeze=False)[0]
+        for k, (ax, theme) in enumerate(zip(axes, themes)):
+            color = theme_color(theme.id, k)
+            rows = history[history["theme"] == theme.id]
+            for j, name in enumerate(sets):
+                part = rows[rows["sentences"] == name]
+                x = [versions.index(v) for v in part["codebook"]]
+                y = part[metric].to_numpy(dtype=float)
+                ax.plot(x, y, color=color, linestyle=_SET_LINES[j], linewidth=1.1, zorder=2)
+                for xi, yi, seen in zip(x, y, fitted[part.index]):
+                    ax.plot(
+                        xi, yi, marker=_SET_MARKERS[j], markersize=5.5, color=color, zorder=3,
+                        markerfacecolor=color if seen else "white", markeredgecolor=color, markeredgewidth=1.1,
+                    )
+            if bar is not None:
+                ax.axhline(bar, color="#888888", linestyle=(0, (4, 3)), linewidth=0.8, zorder=1)
+            ax.set_xticks(range(len(versions)), [str(v).replace(" ", "\n") for v in versions])  # "v7\n(current)"
+            ax.set_xlim(-0.3, len(versions) - 0.7)
+            ax.set_ylim(0, 1.04)
+            ax.set_title(_theme_label(theme, width=30), fontsize=9)
+            ax.grid(axis="y", color="#eeeeee", linewidth=0.6)
+            ax.set_axisbelow(True)
+        axes[0].set_ylabel(metric.upper() if len(metric) <= 3 else metric)
+        axes[len(axes) // 2].set_xlabel(bilingual("نسخة دليل الترميز", "Codebook version"))
+        handles = [
+            matplotlib.lines.Line2D(
+                [], [], color=_NEUTRAL, linestyle=_SET_LINES[j], marker=_SET_MARKERS[j], markersize=5, markeredgecolor=_NEUTRAL
+            )
+            for j in range(len(sets))
+        ]
+        labels = [str(s) for s in sets]
+        if known:
+            handles += [
+                matplotlib.lines.Line2D([], [], linestyle="", marker="o", color=_NEUTRAL, markeredgecolor=_NEUTRAL, markersize=5),
+                matplotlib.lines.Line2D(
+                    [], [], linestyle="", marker="o", color=_NEUTRAL, markerfacecolor="white", markeredgecolor=_NEUTRAL,
+                    markersize=5,
+                ),
+            ]
+            labels += [bilingual("جمل عُدِّل الدليل بعد الاطلاع عليها", "fitted: revised after seeing them"),
+                       bilingual("جمل لم يرها الدليل", "unseen by this version")]
+        if bar is not None:
+            handles.append(matplotlib.lines.Line2D([], [], color="#888888", linestyle=(0, (4, 3)), linewidth=0.8))
+            labels.append(bilingual("الحد المطلوب", "target") + f" ({bar:g})")
+        fig.legend(handles, labels, loc="outside lower center", ncols=min(len(labels), 4))
+        fig.suptitle(bilingual("اتفاق كل نسخة من دليل الترميز مع الترميز المستقل", "Each codebook version against independent coding"))
+    return _settled(fig)
