@@ -345,3 +345,15 @@ def test_code_texts_codes_loose_sentences_like_code_sentences() -> None:
             assert row.start <= a < b <= row.end
     with pytest.raises(ValueError, match="text 1 contains a line break"):
         code_texts(["سطر\nسطر"], codebook)
+
+
+@pytest.mark.parametrize("color", ["blue", "#12345", "#12345G", "12"])
+def test_theme_color_must_be_hex(tmp_path: Path, color: str) -> None:
+    path = tmp_path / "cb.yaml"
+    path.write_text(
+        "themes:\n  - id: t\n    label_ar: م\n    label_en: T\n    definition: d\n"
+        f"    color: '{color}'\n    indicators:\n      - id: i\n        any: [دعم]\n",
+        encoding="utf-8",
+    )
+    with pytest.raises(CodebookError, match=r"theme 't': color .* must be written #rrggbb"):
+        load_codebook(path)

@@ -301,11 +301,25 @@ def test_house_style() -> None:
 
 
 def test_theme_colors() -> None:
+    """The deprecated per-id colours still work (with a DeprecationWarning)."""
     assert set(THEME_COLORS) == {"strategic_ambiguity", "precedents", "ukraine_tradeoff"}
-    assert theme_color("precedents", 7) == THEME_COLORS["precedents"]
-    custom = [theme_color(f"custom_{i}", i) for i in range(5)]
+    with pytest.deprecated_call():
+        assert theme_color("precedents", 7) == THEME_COLORS["precedents"]
+    with pytest.deprecated_call():
+        custom = [theme_color(f"custom_{i}", i) for i in range(5)]
     assert len(set(custom)) == 5 and not set(custom) & set(THEME_COLORS.values())
     assert set(custom) <= set(plotting.OKABE_ITO.values())
+
+
+def test_theme_colors_come_from_the_codebook_else_the_palette_in_order(repo_root: Path) -> None:
+    from arabic_themes.codebook import PALETTE, Theme, load_codebook, theme_colors
+
+    codebook = load_codebook(repo_root / "data" / "codebook.yaml")
+    assert theme_colors(codebook.themes) == [THEME_COLORS[t.id] for t in codebook.themes]
+    assert theme_colors(THEMES) == list(PALETTE[:3])  # no colour given: the palette by position
+    given = [Theme("a", "أ", "A", "d", color="#E69F00"), Theme("b", "ب", "B", "d"), Theme("c", "ج", "C", "d")]
+    assert theme_colors(given) == ["#E69F00", PALETTE[0], PALETTE[2]]  # a given colour is not given again
+    assert len(set(theme_colors([Theme(f"t{i}", "ت", "T", "d") for i in range(7)]))) == 7
 
 
 def test_save_figure_is_byte_identical(tmp_path: Path) -> None:

@@ -24,6 +24,7 @@ from arabic_themes.coding import (
     parse_evidence,
     theme_table,
 )
+from arabic_themes.codebook import PALETTE, theme_colors
 from arabic_themes.concordance import kwic
 from arabic_themes.corpus import CorpusError, load_corpus, read_text, write_metadata_template
 from arabic_themes.describe import corpus_sizes, normalisation_changes, normalisation_examples
@@ -110,6 +111,7 @@ __all__ = [
     "normalize",
     "normalize_word",
     "NormalizedText",
+    "PALETTE",
     "parse_evidence",
     "plot_actor_mentions",
     "plot_agreement",
@@ -132,6 +134,7 @@ __all__ = [
     "Theme",
     "theme_color",
     "THEME_COLORS",
+    "theme_colors",
     "theme_table",
     "top_terms",
     "weighted_log_odds",

@@ -18,6 +18,9 @@ theme is dropped, and a dropped theme's evidence goes with it. The project codeb
 two exclusion rules of its definitions: a sentence that tells only a past case (of another
 partner) is a precedent, not Russia's present stance toward Iran; and another state's limited
 support is not Russia's, unless Russia is named too.
+
+A theme may give a ``color`` (``#rrggbb``) for figures and QDA exports; themes without one take
+the colour-blind-safe :data:`PALETTE` in codebook order (:func:`theme_colors`).
 """
 
 from __future__ import annotations
@@ -32,13 +35,18 @@ import pandas as pd
 from arabic_themes.errors import InputError, read_yaml
 from arabic_themes.terms import TermError, compile_term
 
-__all__ = ["Codebook", "CodebookError", "DropRule", "Indicator", "Theme", "load_codebook"]
+__all__ = ["PALETTE", "Codebook", "CodebookError", "DropRule", "Indicator", "Theme", "load_codebook", "theme_colors"]
 
-_THEME_KEYS = {"id", "label_ar", "label_en", "definition", "include", "exclude", "indicators", "anchors", "drop_when"}
+_THEME_KEYS = {"id", "label_ar", "label_en", "definition", "include", "exclude", "indicators", "anchors", "drop_when", "color"}
 _DROP_KEYS = {"theme", "any", "unless", "note"}
 _INDICATOR_KEYS = {"id", "any", "all", "not", "note"}
 _TOP_KEYS = {"version", "name", "unit", "description", "themes"}
 _ID = re.compile(r"^[a-z][a-z0-9_]*$")
+_COLOR = re.compile(r"^#[0-9A-Fa-f]{6}$")
+
+#: Colours for themes whose codebook gives none, in theme order: the Okabe–Ito palette (safe for
+#: colour-blind readers) without black, the colour of text.
+PALETTE = ("#0072B2", "#E69F00", "#009E73", "#D55E00", "#CC79A7", "#56B4E9", "#F0E442")
 
 
 class CodebookError(InputError):
@@ -82,6 +90,7 @@ class Theme:
     indicators: tuple[Indicator, ...] = ()
     anchors: tuple[dict[str, str], ...] = ()
     drop_when: tuple[DropRule, ...] = ()
+    color: str = ""  # "#rrggbb" for figures and QDA exports; "" = by position in PALETTE
 
 
 @dataclass(frozen=True)
@@ -219,6 +228,9 @@ def load_codebook(path: str | Path) -> Codebook:
                 raise CodebookError(f"{where}: duplicate indicator id {ind.id!r}")
             ind_seen.add(ind.id)
             indicators.append(ind)
+        color = raw.get("color", "")
+        if color and (not isinstance(color, str) or not _COLOR.match(color)):
+            raise CodebookError(f"{where}: color {color!r} must be written #rrggbb (e.g. '#0072B2')")
         anchors = raw.get("anchors") or []
         if not isinstance(anchors, list) or not all(isinstance(a, dict) and "quote" in a for a in anchors):
             raise CodebookError(f"{where}: anchors must be a list of mappings with a 'quote'")
@@ -234,6 +246,7 @@ def load_codebook(path: str | Path) -> Codebook:
                 indicators=tuple(indicators),
                 anchors=tuple({k: str(v) for k, v in a.items()} for a in anchors),
                 drop_when=drop_when,
+                color=color.upper() if color else "",
             )
         )
     ids = {t.id for t in themes}
@@ -276,6 +289,23 @@ def _parse_drop_rules(raw: object, theme_id: str, where: str) -> tuple[DropRule,
                 raise CodebookError(f"{at}: bad pattern {term!r}: {exc}") from None
         rules.append(DropRule(other, terms, unless, str(rule.get("note", "") or "")))
     return tuple(rules)
+
+
+def theme_colors(themes: Sequence[object]) -> list[str]:
+    """One colour per theme, in order: its codebook ``color`` where given, else the next colour of
+    :data:`PALETTE` not given to another theme (cycling after seven themes).
+
+    ``themes`` are :class:`Theme` objects or anything with an ``id`` (a theme without a ``color``
+    attribute takes the palette).
+    """
+    given = [str(getattr(t, "color", "") or "").upper() for t in themes]
+    free = [c for c in PALETTE if c not in given] or list(PALETTE)
+    colors, k = [], 0
+    for color in given:
+        if not color:
+            color, k = free[k % len(free)], k + 1
+        colors.append(color)
+    return colors
 
 
 def all_terms(themes: Sequence[Theme]) -> list[str]:

@@ -62,7 +62,8 @@ OKABE_ITO: dict[str, str] = {
     "yellow": "#F0E442",
     "black": "#000000",
 }
-#: Fixed colour per theme of the project codebook, the same in every figure.
+#: Deprecated (colours now come from the codebook, see :func:`~arabic_themes.codebook.theme_colors`):
+#: the colours of this project's three themes, as its ``data/codebook.yaml`` gives them.
 THEME_COLORS: dict[str, str] = {
     "strategic_ambiguity": OKABE_ITO["blue"],
     "precedents": OKABE_ITO["orange"],
@@ -239,7 +240,16 @@ def house_style() -> Iterator[None]:
 
 
 def theme_color(theme_id: str, index: int = 0) -> str:
-    """Fixed Okabe–Ito colour of a project theme; other ids get the rest of the palette by index."""
+    """Deprecated: colours come from the codebook now, use :func:`~arabic_themes.codebook.theme_colors`.
+
+    Kept for old code: the fixed colour of one of this project's theme ids (:data:`THEME_COLORS`),
+    other ids get the rest of the palette by ``index``, as before.
+    """
+    warnings.warn(
+        "theme_color() is deprecated: give themes a 'color' in the codebook and use theme_colors(codebook.themes)",
+        DeprecationWarning,
+        stacklevel=2,
+    )
     if theme_id in THEME_COLORS:
         return THEME_COLORS[theme_id]
     return _EXTRA_COLORS[index % len(_EXTRA_COLORS)]

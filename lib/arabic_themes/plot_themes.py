@@ -15,6 +15,7 @@ import numpy as np
 import pandas as pd
 from matplotlib.figure import Figure
 
+from arabic_themes.codebook import theme_colors
 from arabic_themes.plot_style import (
     _NEUTRAL,
     OKABE_ITO,
@@ -29,7 +30,6 @@ from arabic_themes.plot_style import (
     _theme_label,
     bilingual,
     house_style,
-    theme_color,
 )
 
 __all__ = ["plot_agreement", "plot_agreement_by_version", "plot_cooccurrence", "plot_theme_dispersion", "plot_theme_shares"]
@@ -85,6 +85,7 @@ def plot_theme_dispersion(
     k = len(ids)
     lane = 0.6 / max(k - 1, 1) if k > 1 else 0.0
     offsets = [(0.3 - lane * j) if k > 1 else 0.0 for j in range(k)]  # first theme on top
+    colors = theme_colors(themes)
     with house_style():
         fig = _new_figure(7.5, 0.75 * len(docs) + 2.2)
         ax = fig.add_subplot()
@@ -106,7 +107,7 @@ def plot_theme_dispersion(
                     marker="|",
                     markersize=9,
                     markeredgewidth=1.8,
-                    color=theme_color(theme_id, j),
+                    color=colors[j],
                     zorder=2,
                 )
             labels.append((y, f"{_doc_label(doc, doc_labels)}\n(n = {n})"))
@@ -121,8 +122,8 @@ def plot_theme_dispersion(
         )
         ax.set_title(bilingual("أين تظهر الموضوعات في كل مقال", "Where each theme appears in each article"))
         handles = [
-            matplotlib.lines.Line2D([], [], linestyle="none", marker="|", markersize=10, markeredgewidth=2, color=theme_color(t.id, j))
-            for j, t in enumerate(themes)
+            matplotlib.lines.Line2D([], [], linestyle="none", marker="|", markersize=10, markeredgewidth=2, color=colors[j])
+            for j in range(k)
         ]
         fig.legend(handles, [_theme_label(t, width=40) for t in themes], loc="outside lower center", ncols=min(k, 4))
     return _settled(fig)
@@ -298,8 +299,7 @@ def plot_agreement_by_version(
     with house_style():
         fig = _new_figure(2.9 * len(ids) + 0.6, 5.6)
         axes = fig.subplots(1, len(ids), sharey=True, squeeze=False)[0]
-        for k, (ax, theme) in enumerate(zip(axes, themes)):
-            color = theme_color(theme.id, k)
+        for ax, theme, color in zip(axes, themes, theme_colors(themes), strict=True):
             rows = history[history["theme"] == theme.id]
             for j, name in enumerate(sets):
                 part = rows[rows["sentences"] == name]

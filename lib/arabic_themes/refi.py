@@ -27,7 +27,7 @@ from xml.etree import ElementTree as ET
 
 import pandas as pd
 
-from arabic_themes.coding import Codebook, Theme
+from arabic_themes.codebook import Codebook, Theme, theme_colors
 
 __all__ = ["CODEBOOK_NS", "PROJECT_NS", "export_codebook", "export_project", "stable_guid"]
 
@@ -48,12 +48,6 @@ def _origin() -> str:
     return f"arabic-themes {__version__}"
 
 
-def _theme_color(theme_id: str, index: int) -> str:
-    from arabic_themes.plotting import theme_color
-
-    return theme_color(theme_id, index).upper()
-
-
 def _description(theme: Theme) -> str:
     lines = [theme.definition.strip(), ""]
     if theme.include:
@@ -68,12 +62,12 @@ def _description(theme: Theme) -> str:
 def _codes(parent: ET.Element, ns: str, codebook: Codebook) -> dict[str, str]:
     codes = ET.SubElement(parent, f"{{{ns}}}Codes")
     guids = {}
-    for index, theme in enumerate(codebook.themes):
+    for theme, color in zip(codebook.themes, theme_colors(codebook.themes), strict=True):
         guid = stable_guid("code", theme.id)
         code = ET.SubElement(
             codes,
             f"{{{ns}}}Code",
-            {"guid": guid, "name": f"{theme.label_en} / {theme.label_ar}", "isCodable": "true", "color": _theme_color(theme.id, index)},
+            {"guid": guid, "name": f"{theme.label_en} / {theme.label_ar}", "isCodable": "true", "color": color},
         )
         ET.SubElement(code, f"{{{ns}}}Description").text = _description(theme)
         guids[theme.id] = guid
