@@ -202,7 +202,7 @@ def normalize(raw: str, repairs: list[GlueRepair] | None = None) -> NormalizedTe
     Idempotent: ``normalize(normalize(x).text).text == normalize(x).text``.
     """
     text, offsets = _normalize_chars(raw)
-    # 3. glued words: insert spaces, mapping each inserted space to the next raw character
+    # glued words: insert spaces, mapping each inserted space to the next raw character
     applied: list[tuple[int, str]] = []
     key = tuple(repairs or ())
     if key not in _GLUE_CACHE:

@@ -162,11 +162,6 @@ def _units(para: str, ends: Iterable[int], headings: Iterable[str]) -> list[tupl
     return units
 
 
-def _split_paragraph(para: str, headings: Iterable[str]) -> list[tuple[int, int, str]]:
-    """Units of one paragraph as (start, end, kind), offsets relative to the paragraph."""
-    return _units(para, [m.end() for m in _TERMINATOR.finditer(para)], headings)
-
-
 def _segment_rows(text: str, doc_id: str, run_in_headings: Iterable[str]) -> list[tuple[str, int, int, int, int, str, str]]:
     """The rows of :func:`segment_text` as plain tuples (one data frame is built for a whole corpus).
 
