@@ -1,6 +1,6 @@
 # Two commands do everything on a fresh machine with Python 3.11+ (see README):
 #   make run    set up, then execute every notebook in order, regenerating data/processed/ and figures/
-#   make test   set up, then run unit tests, figure regression tests and nbval on every notebook
+#   make test   set up, then lint (ruff), then run unit tests, figure regression tests and nbval on every notebook
 PYTHON ?= python3
 VENV   ?= .venv
 BIN    := $(VENV)/bin
@@ -22,6 +22,7 @@ run: $(STAMP)
 	$(BIN)/arabic-themes run-notebooks notebooks
 
 test: $(STAMP)
+	$(BIN)/ruff check .
 	$(PYTEST) --mpl --nbval --nbval-current-env tests notebooks
 
 lab: $(STAMP)

@@ -13,6 +13,7 @@ with the obvious baseline (one ``re.search`` per term per sentence). Times are t
 from __future__ import annotations
 
 import argparse
+import contextlib
 import gc
 import json
 import os
@@ -24,8 +25,7 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
-
-from arabic_themes import load_corpus, load_glue_repairs, load_run_in_headings, segment
+from arabic_themes import load_corpus, load_glue_repairs, segment
 from arabic_themes.coding import code_sentences, code_sentences_naive, load_codebook
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -63,10 +63,8 @@ def main() -> int:
     parser.add_argument("--json", type=Path, help="also write the results here")
     args = parser.parse_args()
 
-    try:  # one core, as the target says
+    with contextlib.suppress(AttributeError, OSError):  # one core, as the target says
         os.sched_setaffinity(0, {min(os.sched_getaffinity(0))})
-    except (AttributeError, OSError):
-        pass
     corpus = load_corpus(ROOT / "data" / "raw")
     codebook = load_codebook(ROOT / "data" / "codebook.yaml")
     repairs = load_glue_repairs(ROOT / "data" / "glued_words.csv")
@@ -76,7 +74,12 @@ def main() -> int:
         big = scaled_corpus(corpus, mb)
         actual = sum(len(t.encode("utf-8")) for t in big["text"]) / 1e6
         fast = min(run(big, code_sentences, codebook, repairs)[0] for _ in range(args.repeat))
-        row = {"mb": round(actual, 2), "docs": len(big), "coder_s": round(fast, 3), "coder_mb_s": round(actual / fast, 2)}
+        row = {
+            "mb": round(actual, 2),
+            "docs": len(big),
+            "coder_s": round(fast, 3),
+            "coder_mb_s": round(actual / fast, 2),
+        }
         if mb <= args.naive_max:
             slow, _ = run(big, code_sentences_naive, codebook, repairs)
             row.update(baseline_s=round(slow, 3), baseline_mb_s=round(actual / slow, 2), speedup=round(slow / fast, 1))

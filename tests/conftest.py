@@ -10,7 +10,6 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
-
 from arabic_themes.corpus import load_corpus
 from arabic_themes.normalisation import GlueRepair, load_glue_repairs
 from arabic_themes.segmentation import load_run_in_headings, segment
@@ -40,7 +39,7 @@ def corpus(raw_dir: Path) -> pd.DataFrame:
 @pytest.fixture(scope="session")
 def raw_texts(corpus: pd.DataFrame) -> dict[str, str]:
     """``doc_id`` → raw text of the real corpus."""
-    return dict(zip(corpus["doc_id"], corpus["text"]))
+    return dict(zip(corpus["doc_id"], corpus["text"], strict=True))
 
 
 @pytest.fixture(scope="session")

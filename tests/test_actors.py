@@ -6,7 +6,6 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
-
 from arabic_themes.actors import ACTOR_KINDS, Actor, actor_pattern, count_mentions, find_mentions, load_actors
 from arabic_themes.corpus import load_corpus
 from arabic_themes.normalisation import load_glue_repairs
@@ -31,7 +30,7 @@ def mentions_in(text: str, actors: list[Actor], repairs=None, **kwargs) -> pd.Da
 
 
 def pairs(frame: pd.DataFrame) -> list[tuple[str, str]]:
-    return list(zip(frame["actor"], frame["alias"]))
+    return list(zip(frame["actor"], frame["alias"], strict=True))
 
 
 # --- loading ---------------------------------------------------------------------------------------
@@ -60,14 +59,38 @@ GOOD = "- {id: russia, kind: country, label_ar: روسيا, label_en: Russia, al
 @pytest.mark.parametrize(
     ("entry", "message"),
     [
-        ("- {id: iran, kind: country, label_ar: إيران, aliases: [إيران]}\n", r"entry 2 \(id 'iran'\): missing key\(s\) \['label_en'\]"),
-        ("- {id: iran, kind: country, label_ar: إيران, label_en: Iran, aliases: [إيران], colour: red}\n", r"entry 2 \(id 'iran'\): unknown key\(s\) \['colour'\]"),
-        ("- {id: russia, kind: country, label_ar: روسيا, label_en: Russia, aliases: [الكرملين]}\n", r"entry 2 \(id 'russia'\): duplicate id 'russia' \(first used in entry 1\)"),
-        ("- {id: iran, kind: country, label_ar: إيران, label_en: Iran, aliases: []}\n", r"entry 2 \(id 'iran'\): 'aliases' is empty"),
-        ("- {id: iran, kind: country, label_ar: إيران, label_en: Iran, aliases: [إيران, '']}\n", r"entry 2 \(id 'iran'\): aliases entry ''"),
-        ("- {id: kremlin, kind: place, label_ar: الكرملين, label_en: Kremlin, aliases: [موسكو]}\n", r"entry 2 \(id 'kremlin'\): alias 'موسكو' is listed twice \(as 'موسكو' for actor 'russia'\)"),
-        ("- {id: iran, kind: state, label_ar: إيران, label_en: Iran, aliases: [إيران]}\n", r"kind 'state' must be one of"),
-        ("- {id: iran, kind: country, label_ar: إيران, label_en: Iran, aliases: [إيران], adjectives: [إيران]}\n", r"adjective 'إيران' must be one word ending in ي"),
+        (
+            "- {id: iran, kind: country, label_ar: إيران, aliases: [إيران]}\n",
+            r"entry 2 \(id 'iran'\): missing key\(s\) \['label_en'\]",
+        ),
+        (
+            "- {id: iran, kind: country, label_ar: إيران, label_en: Iran, aliases: [إيران], colour: red}\n",
+            r"entry 2 \(id 'iran'\): unknown key\(s\) \['colour'\]",
+        ),
+        (
+            "- {id: russia, kind: country, label_ar: روسيا, label_en: Russia, aliases: [الكرملين]}\n",
+            r"entry 2 \(id 'russia'\): duplicate id 'russia' \(first used in entry 1\)",
+        ),
+        (
+            "- {id: iran, kind: country, label_ar: إيران, label_en: Iran, aliases: []}\n",
+            r"entry 2 \(id 'iran'\): 'aliases' is empty",
+        ),
+        (
+            "- {id: iran, kind: country, label_ar: إيران, label_en: Iran, aliases: [إيران, '']}\n",
+            r"entry 2 \(id 'iran'\): aliases entry ''",
+        ),
+        (
+            "- {id: kremlin, kind: place, label_ar: الكرملين, label_en: Kremlin, aliases: [موسكو]}\n",
+            r"entry 2 \(id 'kremlin'\): alias 'موسكو' is listed twice \(as 'موسكو' for actor 'russia'\)",
+        ),
+        (
+            "- {id: iran, kind: state, label_ar: إيران, label_en: Iran, aliases: [إيران]}\n",
+            r"kind 'state' must be one of",
+        ),
+        (
+            "- {id: iran, kind: country, label_ar: إيران, label_en: Iran, aliases: [إيران], adjectives: [إيران]}\n",
+            r"adjective 'إيران' must be one word ending in ي",
+        ),
     ],
 )
 def test_load_errors_name_file_entry_and_alias(tmp_path: Path, entry: str, message: str) -> None:
@@ -94,16 +117,27 @@ def test_load_error_for_non_list(tmp_path: Path) -> None:
 
 def test_clitic_forms_match(actors: list[Actor]) -> None:
     found = mentions_in("قدمت لروسيا وإيران عرضا بموسكو وللكرملين فبوتين.", actors)
-    assert pairs(found) == [("russia", "لروسيا"), ("iran", "وإيران"), ("russia", "بموسكو"),
-                            ("russia", "وللكرملين"), ("putin", "فبوتين")]
+    assert pairs(found) == [
+        ("russia", "لروسيا"),
+        ("iran", "وإيران"),
+        ("russia", "بموسكو"),
+        ("russia", "وللكرملين"),
+        ("putin", "فبوتين"),
+    ]
     assert set(found["form"]) == {"name"}
 
 
 def test_spelling_variants_merge(actors: list[Actor]) -> None:
     text = "قال ترمب ثم ترامب. التقى عرقجي وعراقجي. وقال كوزانوف وكوجانوف."
     found = mentions_in(text, actors)
-    assert pairs(found) == [("trump", "ترمب"), ("trump", "ترامب"), ("araghchi", "عرقجي"), ("araghchi", "وعراقجي"),
-                            ("kozhanov", "كوزانوف"), ("kozhanov", "وكوجانوف")]
+    assert pairs(found) == [
+        ("trump", "ترمب"),
+        ("trump", "ترامب"),
+        ("araghchi", "عرقجي"),
+        ("araghchi", "وعراقجي"),
+        ("kozhanov", "كوزانوف"),
+        ("kozhanov", "وكوجانوف"),
+    ]
     counts = count_mentions(found).set_index("actor")["count"]
     assert counts.to_dict() == {"trump": 2, "araghchi": 2, "kozhanov": 2}
 
@@ -112,7 +146,7 @@ def test_glued_words_count_both_actors(actors: list[Actor], repairs) -> None:
     text = "رغم توقيع موسكووطهران مطلع السنة على شراكة."
     found = mentions_in(text, actors, repairs)
     assert pairs(found) == [("russia", "موسكو"), ("iran", "وطهران")]
-    assert [text[s:e] for s, e in zip(found["start"], found["end"])] == ["موسكو", "وطهران"]
+    assert [text[s:e] for s, e in zip(found["start"], found["end"], strict=True)] == ["موسكو", "وطهران"]
     assert mentions_in(text, actors).empty, "without the repair table the glued word matches nothing"
 
 
@@ -123,7 +157,11 @@ def test_repairs_may_be_given_as_a_path(actors: list[Actor]) -> None:
 
 def test_multiword_aliases_take_the_longest(actors: list[Actor]) -> None:
     found = mentions_in("سحقت القوات في ناغورني قرة باغ ودعم لبشار الأسد وحلف شمال الأطلسي.", actors)
-    assert pairs(found) == [("nagorno_karabakh", "ناغورني قرة باغ"), ("assad", "لبشار الأسد"), ("nato", "وحلف شمال الأطلسي")]
+    assert pairs(found) == [
+        ("nagorno_karabakh", "ناغورني قرة باغ"),
+        ("assad", "لبشار الأسد"),
+        ("nato", "وحلف شمال الأطلسي"),
+    ]
 
 
 def test_no_match_inside_unrelated_words(actors: list[Actor]) -> None:
@@ -136,7 +174,12 @@ def test_no_match_inside_unrelated_words(actors: list[Actor]) -> None:
 def test_adjectives_count_by_choice(actors: list[Actor]) -> None:
     text = "الضربات الإسرائيلية والمواقف الروسية والإيرانيون وإيرانيات."
     found = mentions_in(text, actors)
-    assert pairs(found) == [("israel", "الإسرائيلية"), ("russia", "الروسية"), ("iran", "والإيرانيون"), ("iran", "وإيرانيات")]
+    assert pairs(found) == [
+        ("israel", "الإسرائيلية"),
+        ("russia", "الروسية"),
+        ("iran", "والإيرانيون"),
+        ("iran", "وإيرانيات"),
+    ]
     assert set(found["form"]) == {"adjective"}
     assert set(found["variant"]) == {"إسرائيلي", "روسي", "إيراني"}
     assert mentions_in(text, actors, adjectives=False).empty, "names only: adjectives are not mentions"
@@ -170,7 +213,7 @@ def corpus_mentions(actors, repairs):
 
 def test_raw_offsets_on_the_corpus(corpus_mentions) -> None:
     corpus, sentences, mentions = corpus_mentions
-    texts = dict(zip(corpus["doc_id"], corpus["text"]))
+    texts = dict(zip(corpus["doc_id"], corpus["text"], strict=True))
     assert len(mentions) > 300
     for row in mentions.itertuples():
         assert texts[row.doc_id][row.start : row.end] == row.alias

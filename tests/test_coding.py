@@ -8,9 +8,6 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
-from hypothesis import given, settings
-from hypothesis import strategies as st
-
 from arabic_themes import load_corpus, load_glue_repairs, load_run_in_headings, segment
 from arabic_themes.coding import (
     CodebookError,
@@ -20,6 +17,8 @@ from arabic_themes.coding import (
     load_codebook,
     parse_evidence,
 )
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -55,7 +54,21 @@ def _code_one(term_rule: str, text: str, tmp_path: Path) -> pd.DataFrame:
 # --- the term language -------------------------------------------------------------------------
 @pytest.mark.parametrize(
     "word",
-    ["دعم", "الدعم", "ودعم", "فالدعم", "بالدعم", "للدعم", "لدعم", "كالدعم", "وبالدعم", "دعمها", "دعمه", "دعمهم", "دعما"],
+    [
+        "دعم",
+        "الدعم",
+        "ودعم",
+        "فالدعم",
+        "بالدعم",
+        "للدعم",
+        "لدعم",
+        "كالدعم",
+        "وبالدعم",
+        "دعمها",
+        "دعمه",
+        "دعمهم",
+        "دعما",
+    ],
 )
 def test_word_accepts_proclitics_article_and_pronoun_suffix(word: str) -> None:
     assert _matches("دعم", f"قال إن {word} مستمر") == [word]
@@ -134,17 +147,26 @@ def _assert_codebook_error(tmp_path: Path, text: str, message: str) -> None:
     ("mutation", "message"),
     [
         (lambda t: t.replace('any: ["دعم"]', 'any: ["دع(م"]'), r"theme 'alpha', indicator 'one': bad pattern 'دع\(م'"),
-        (lambda t: t.replace("    definition: d\n", "    definition: d\n    colour: red\n"), r"theme 'alpha'.*unknown key.*colour"),
+        (
+            lambda t: t.replace("    definition: d\n", "    definition: d\n    colour: red\n"),
+            r"theme 'alpha'.*unknown key.*colour",
+        ),
         (lambda t: t.replace("        any:", "        spam: 1\n        any:"), r"indicator 'one'.*unknown key.*spam"),
         (lambda t: t + t.split("themes:\n", 1)[1], r"theme 'alpha'.*duplicate theme id"),
         (lambda t: t.replace("    label_ar: ألف\n", ""), r"theme 'alpha'.*missing label_ar"),
         (lambda t: t.replace("    label_en: Alpha\n", ""), r"theme 'alpha'.*missing label_en"),
-        (lambda t: t.replace('any: ["دعم"]', "all: [[\"دعم\"]]"), r"indicator 'one'.*at least two groups"),
-        (lambda t: t.replace('any: ["دعم"]', 'all:\n          - ["دعم"]\n          - "عسكري"'), r"indicator 'one'.*'all' group 2 is 'عسكري', not a list"),
-        (lambda t: t.replace('any: ["دعم"]', 'any: []'), r"indicator 'one'.*non-empty list"),
+        (lambda t: t.replace('any: ["دعم"]', 'all: [["دعم"]]'), r"indicator 'one'.*at least two groups"),
+        (
+            lambda t: t.replace('any: ["دعم"]', 'all:\n          - ["دعم"]\n          - "عسكري"'),
+            r"indicator 'one'.*'all' group 2 is 'عسكري', not a list",
+        ),
+        (lambda t: t.replace('any: ["دعم"]', "any: []"), r"indicator 'one'.*non-empty list"),
         (lambda t: t.replace("id: alpha", "id: Alpha"), r"lower_snake_case"),
         (lambda t: t.replace('any: ["دعم"]', 'any: ["re:أن"]'), r"indicator 'one'.*normalised form"),
-        (lambda t: t.replace("      - id: one\n", "      - id: one\n        all: [[\"a\"], [\"b\"]]\n"), r"exactly one of 'any' or 'all'"),
+        (
+            lambda t: t.replace("      - id: one\n", '      - id: one\n        all: [["a"], ["b"]]\n'),
+            r"exactly one of 'any' or 'all'",
+        ),
     ],
 )
 def test_malformed_codebook_errors_name_theme_and_pattern(tmp_path: Path, mutation, message: str) -> None:
@@ -163,7 +185,7 @@ def test_project_codebook_has_the_three_themes_with_bilingual_labels_and_anchors
     assert book.theme_ids == ["strategic_ambiguity", "precedents", "ukraine_tradeoff"]
     assert book.theme("precedents").label_ar == "السوابق"
     corpus = load_corpus(ROOT / "data" / "raw")
-    texts = dict(zip(corpus["doc_id"], corpus["text"]))
+    texts = dict(zip(corpus["doc_id"], corpus["text"], strict=True))
     for theme in book.themes:
         assert theme.include and theme.exclude and theme.anchors
         for anchor in theme.anchors:  # anchors are real quotations from the corpus
@@ -232,13 +254,36 @@ def test_drop_when_a_term_occurs_unless_another_term_does(tmp_path: Path) -> Non
 @pytest.mark.parametrize(
     ("mutation", "message"),
     [
-        (lambda t: t.replace("{theme: past,", "{theme: future,"), r"theme 'stance': drop_when names unknown theme 'future'"),
-        (lambda t: t.replace("{theme: past,", "{theme: stance,"), r"theme 'stance', drop_when rule 1: a theme cannot be dropped for itself"),
-        (lambda t: t.replace("note: a past", "colour: red, note: a past"), r"theme 'stance', drop_when rule 1: unknown key.*colour"),
-        (lambda t: t.replace("{theme: past,", '{theme: past, any: ["x"],'), r"drop_when rule 1: give exactly one of 'theme'"),
-        (lambda t: t.replace('unless: ["اليوم", "2025"]', 'unless: ["اليو(م"]'), r"theme 'stance', drop_when rule 1: bad pattern 'اليو\(م'"),
-        (lambda t: t.replace('{any: ["الصين"]', "{any: []"), r"theme 'stance', drop_when rule 2 \(any\).*non-empty list"),
-        (lambda t: t.split("    drop_when:")[0] + "    drop_when: past\n    indicators:" + t.split("    indicators:", 1)[1], r"theme 'stance'.*drop_when must be a non-empty list"),
+        (
+            lambda t: t.replace("{theme: past,", "{theme: future,"),
+            r"theme 'stance': drop_when names unknown theme 'future'",
+        ),
+        (
+            lambda t: t.replace("{theme: past,", "{theme: stance,"),
+            r"theme 'stance', drop_when rule 1: a theme cannot be dropped for itself",
+        ),
+        (
+            lambda t: t.replace("note: a past", "colour: red, note: a past"),
+            r"theme 'stance', drop_when rule 1: unknown key.*colour",
+        ),
+        (
+            lambda t: t.replace("{theme: past,", '{theme: past, any: ["x"],'),
+            r"drop_when rule 1: give exactly one of 'theme'",
+        ),
+        (
+            lambda t: t.replace('unless: ["اليوم", "2025"]', 'unless: ["اليو(م"]'),
+            r"theme 'stance', drop_when rule 1: bad pattern 'اليو\(م'",
+        ),
+        (
+            lambda t: t.replace('{any: ["الصين"]', "{any: []"),
+            r"theme 'stance', drop_when rule 2 \(any\).*non-empty list",
+        ),
+        (
+            lambda t: (
+                t.split("    drop_when:")[0] + "    drop_when: past\n    indicators:" + t.split("    indicators:", 1)[1]
+            ),
+            r"theme 'stance'.*drop_when must be a non-empty list",
+        ),
     ],
 )
 def test_malformed_drop_when_is_an_error_naming_the_theme_and_rule(tmp_path: Path, mutation, message: str) -> None:
@@ -259,7 +304,7 @@ def test_evidence_offsets_point_at_the_matched_raw_text(coded_corpus) -> None:
     corpus, coded, (_, book, repairs) = coded_corpus
     from arabic_themes.normalisation import normalize
 
-    texts = dict(zip(corpus["doc_id"], corpus["text"]))
+    texts = dict(zip(corpus["doc_id"], corpus["text"], strict=True))
     evidence = parse_evidence(coded)
     assert len(evidence) > 50
     bounds = coded.set_index(["doc_id", "sentence_id"])[["start", "end"]]
@@ -268,7 +313,11 @@ def test_evidence_offsets_point_at_the_matched_raw_text(coded_corpus) -> None:
         s_start, s_end = bounds.loc[(row.doc_id, row.sentence_id)]
         assert s_start <= row.start < row.end <= s_end  # inside its own sentence
         assert raw == raw.strip() and raw  # a whole word span, no stray spaces
-        terms = [t for t in book.patterns if any(t in g for ind in book.theme(row.theme).indicators if ind.id == row.indicator for g in ind.groups)]
+        terms = [
+            t
+            for t in book.patterns
+            if any(t in g for ind in book.theme(row.theme).indicators if ind.id == row.indicator for g in ind.groups)
+        ]
         norm = normalize(raw, repairs).text
         assert any(re.fullmatch(book.patterns[t], norm) for t in terms), (row, raw)
 
@@ -277,7 +326,9 @@ def test_evidence_is_given_exactly_for_coded_sentences(coded_corpus) -> None:
     _, coded, (_, book, _) = coded_corpus
     evidence = parse_evidence(coded)
     for theme in book.theme_ids:
-        with_evidence = set(evidence.loc[evidence["theme"] == theme, ["doc_id", "sentence_id"]].itertuples(index=False, name=None))
+        with_evidence = set(
+            evidence.loc[evidence["theme"] == theme, ["doc_id", "sentence_id"]].itertuples(index=False, name=None)
+        )
         flagged = set(coded.loc[coded[theme] == 1, ["doc_id", "sentence_id"]].itertuples(index=False, name=None))
         assert with_evidence == flagged
 
@@ -287,7 +338,7 @@ def test_glued_word_repair_lets_patterns_match_inside_glued_words(coded_corpus) 
     # «موسكووطهران» contains Tehran only after repair: the raw span of a match on وطهران lies inside the glued word
     from arabic_themes.normalisation import normalize
 
-    raw = dict(zip(corpus["doc_id"], corpus["text"]))["limited_support"]
+    raw = dict(zip(corpus["doc_id"], corpus["text"], strict=True))["limited_support"]
     norm = normalize(raw, repairs)
     hits = [norm.raw_span(m.start(), m.end()) for m in re.finditer(compile_term("طهران"), norm.text)]
     assert any(raw[a - 5 : b] == "موسكووطهران" for a, b in hits)
@@ -298,8 +349,12 @@ def test_fast_coder_agrees_with_naive_regex_coder(coded_corpus) -> None:
     naive = code_sentences_naive(sentences, book, corpus, repairs)
     pd.testing.assert_frame_equal(coded[book.theme_ids], naive[book.theme_ids])
     # the same indicators fire in the same sentences (spans may differ: the naive coder keeps the first match only)
-    fast_ind = set(parse_evidence(coded)[["doc_id", "sentence_id", "theme", "indicator"]].itertuples(index=False, name=None))
-    naive_ind = set(parse_evidence(naive)[["doc_id", "sentence_id", "theme", "indicator"]].itertuples(index=False, name=None))
+    fast_ind = set(
+        parse_evidence(coded)[["doc_id", "sentence_id", "theme", "indicator"]].itertuples(index=False, name=None)
+    )
+    naive_ind = set(
+        parse_evidence(naive)[["doc_id", "sentence_id", "theme", "indicator"]].itertuples(index=False, name=None)
+    )
     assert fast_ind == naive_ind
 
 
@@ -326,7 +381,9 @@ def test_property_token_layout_agrees_with_regex_tokens(text: str) -> None:
     starts, ends, sep_space, sep_hyphen = _token_layout(text, len(matches))
     assert starts.tolist() == [m.start() for m in matches]
     assert ends.tolist() == [m.end() for m in matches]
-    following = [text[m.end() : (matches[i + 1].start() if i + 1 < len(matches) else len(text))] for i, m in enumerate(matches)]
+    following = [
+        text[m.end() : (matches[i + 1].start() if i + 1 < len(matches) else len(text))] for i, m in enumerate(matches)
+    ]
     assert sep_space.tolist() == [s.isspace() for s in following]
     assert sep_hyphen.tolist() == [s == "-" for s in following]
 
@@ -335,7 +392,11 @@ def test_code_texts_codes_loose_sentences_like_code_sentences() -> None:
     from arabic_themes import code_texts
 
     codebook = load_codebook(ROOT / "data" / "codebook.yaml")
-    texts = ["اكتفت روسيا بتصريحات دبلوماسية دون تقديم دعم عسكري.", "ارتفعت أسعار القمح.", "تخلت روسيا عن أرمينيا في قره باغ."]
+    texts = [
+        "اكتفت روسيا بتصريحات دبلوماسية دون تقديم دعم عسكري.",
+        "ارتفعت أسعار القمح.",
+        "تخلت روسيا عن أرمينيا في قره باغ.",
+    ]
     coded = code_texts(texts, codebook)
     assert coded["text"].tolist() == texts
     assert coded[codebook.theme_ids].values.tolist() == [[1, 0, 0], [0, 0, 0], [0, 1, 0]]

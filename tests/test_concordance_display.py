@@ -5,7 +5,6 @@ from __future__ import annotations
 from pathlib import Path
 
 import pandas as pd
-
 from arabic_themes import load_corpus, load_glue_repairs
 from arabic_themes.concordance import PDI, RLI, kwic
 from arabic_themes.display import rtl_html, rtl_table
@@ -15,7 +14,7 @@ ROOT = Path(__file__).resolve().parents[1]
 
 def test_kwic_finds_both_spellings_and_offsets_are_raw() -> None:
     corpus = load_corpus(ROOT / "data" / "raw")
-    texts = dict(zip(corpus["doc_id"], corpus["text"]))
+    texts = dict(zip(corpus["doc_id"], corpus["text"], strict=True))
     hits = kwic(corpus, "{ترامب|ترمب}", window=3)
     assert {"ترامب", "ترمب"} <= set(hits["keyword"])
     for row in hits.itertuples():

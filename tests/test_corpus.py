@@ -11,7 +11,6 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
-
 from arabic_themes.corpus import (
     METADATA_COLUMNS,
     CorpusError,
@@ -91,7 +90,7 @@ def test_real_corpus_columns_and_chars(corpus: pd.DataFrame, raw_dir: Path) -> N
     assert (corpus["chars"] == corpus["text"].str.len()).all()
     # chars recorded in metadata.csv agree with what was loaded
     recorded = {row["doc_id"]: int(row["chars"]) for row in _metadata_rows(raw_dir)}
-    assert dict(zip(corpus["doc_id"], corpus["chars"])) == recorded
+    assert dict(zip(corpus["doc_id"], corpus["chars"], strict=True)) == recorded
 
 
 def test_real_corpus_text_is_the_decoded_file(corpus: pd.DataFrame, raw_dir: Path) -> None:
@@ -163,7 +162,7 @@ def test_metadata_not_utf8_is_a_corpus_error(raw_copy: Path) -> None:
 
 def test_sha256_mismatch_names_the_file(raw_copy: Path) -> None:
     target = raw_copy / "002_95c4b6759695dd39.txt"
-    target.write_bytes(target.read_bytes() + " تعديل".encode("utf-8"))
+    target.write_bytes(target.read_bytes() + " تعديل".encode())
     message = _error(raw_copy)
     assert str(target) in message
     assert "line 4" in message  # middle_east_news is the third row of metadata.csv

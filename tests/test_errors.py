@@ -6,7 +6,6 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-
 from arabic_themes import (
     CodebookError,
     InputError,

@@ -7,7 +7,6 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
-
 from arabic_themes.keyness import arabic_stopwords, load_spelling_variants, top_terms, weighted_log_odds, word_counts
 
 DATA = Path(__file__).resolve().parents[1] / "data"
@@ -19,7 +18,7 @@ def units(**texts: str) -> pd.DataFrame:
 
 def test_word_counts_normalise_and_drop_stopwords() -> None:
     counts = word_counts(units(a="قالت إيرانُ إنّ إيران في خطر، وإن الأمرَ خطير"))
-    got = dict(zip(counts["word"], counts["count"]))
+    got = dict(zip(counts["word"], counts["count"], strict=True))
     assert got["ايران"] == 2  # diacritics and hamza folded
     assert "في" not in got and "ان" not in got  # function words of the Arabic-Stopwords list
     row = counts[counts["word"] == "ايران"].iloc[0]
@@ -28,13 +27,13 @@ def test_word_counts_normalise_and_drop_stopwords() -> None:
 
 def test_word_counts_keep_everything_without_stopwords() -> None:
     counts = word_counts(units(a="في في بيت"), stopwords=())
-    assert dict(zip(counts["word"], counts["count"])) == {"في": 2, "بيت": 1}
+    assert dict(zip(counts["word"], counts["count"], strict=True)) == {"في": 2, "بيت": 1}
 
 
 def test_spelling_variants_are_counted_as_one_word() -> None:
     variants = load_spelling_variants(DATA / "spelling_variants.csv")
     counts = word_counts(units(a="قال ترمب ثم قال ترامب ولترمب"), variants=variants, stopwords=())
-    got = dict(zip(counts["word"], counts["count"]))
+    got = dict(zip(counts["word"], counts["count"], strict=True))
     assert got["ترامب"] == 2 and got["ولترامب"] == 1 and "ترمب" not in got
 
 

@@ -8,11 +8,10 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from arabic_themes.normalisation import GlueRepair, NormalizedText, load_glue_repairs, normalize, normalize_word
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from pyarabic import araby
-
-from arabic_themes.normalisation import GlueRepair, NormalizedText, load_glue_repairs, normalize, normalize_word
 
 SETTINGS = settings(max_examples=200, deadline=None)
 
@@ -309,7 +308,8 @@ def test_load_glue_repairs_rejects_changed_letters(tmp_path: Path) -> None:
 
 def test_load_glue_repairs_rejects_duplicates(tmp_path: Path) -> None:
     path = _table(
-        tmp_path, "glued,repaired,note\nموسكووطهران,موسكو وطهران,\nروسياوإيران,روسيا وإيران,\nموسكووطهران,موسكو وطهران,\n"
+        tmp_path,
+        "glued,repaired,note\nموسكووطهران,موسكو وطهران,\nروسياوإيران,روسيا وإيران,\nموسكووطهران,موسكو وطهران,\n",
     )
     with pytest.raises(ValueError) as info:
         load_glue_repairs(path)
@@ -363,11 +363,11 @@ _ALPHABET = (
     + ["\u0130", "\u00c9", "\u00df", "-", ".", "،"]  # İ É ß and some punctuation
 )
 _chunk = st.text(alphabet=_ALPHABET, max_size=12)
-raw_texts_strategy = st.lists(
-    st.one_of(_chunk, _chunk, st.sampled_from(sorted(GLUED))), max_size=8
-).flatmap(lambda parts: st.lists(st.sampled_from(["", " ", "،", "\n", "ال", "و"]), min_size=len(parts), max_size=len(parts)).map(
-    lambda seps: "".join(s + p for s, p in zip(seps, parts))
-))
+raw_texts_strategy = st.lists(st.one_of(_chunk, _chunk, st.sampled_from(sorted(GLUED))), max_size=8).flatmap(
+    lambda parts: st.lists(
+        st.sampled_from(["", " ", "،", "\n", "ال", "و"]), min_size=len(parts), max_size=len(parts)
+    ).map(lambda seps: "".join(s + p for s, p in zip(seps, parts, strict=True)))
+)
 
 
 def _repairs() -> list[GlueRepair]:

@@ -11,7 +11,6 @@ import sys
 from pathlib import Path
 
 import pytest
-
 from arabic_themes.cli import main
 from arabic_themes.notebooks import PROJECT, analysis_parameters
 
@@ -103,7 +102,12 @@ def test_analyse_runs_every_notebook_into_its_own_folder(own_corpus: Path, tmp_p
     assert all(raw[int(r["start"]) : int(r["end"])] == r["text"] for r in first)  # offsets into the CRLF text
     assert sum(int(r["strategic_ambiguity"]) for r in first) >= 1
     assert any(int(r["precedents"]) for r in first) and any(int(r["ukraine_tradeoff"]) for r in first)
-    assert not any(int(r[t]) for r in coded if r["doc_id"] == "second" for t in ("strategic_ambiguity", "precedents", "ukraine_tradeoff"))
+    assert not any(
+        int(r[t])
+        for r in coded
+        if r["doc_id"] == "second"
+        for t in ("strategic_ambiguity", "precedents", "ukraine_tradeoff")
+    )
     assert (out / "figures" / "theme_shares.png").is_file()
     assert _project_state() == before  # the project's notebooks, processed data and figures are untouched
 
@@ -114,12 +118,17 @@ def _hand_coded_reference(corpus: Path, path: Path) -> dict[str, int]:
 
     units = segment(load_corpus(corpus))
     codes = {  # (doc_id, first words) -> strategic_ambiguity, precedents, ukraine_tradeoff
-        "موسكو وطهران": (1, 0, 0), "قالت مصادر": (1, 0, 0), "ويرى محللون": (1, 0, 0),
-        "وذكّر خبراء": (0, 1, 0), "وتبقى أولويات": (0, 0, 1),
+        "موسكو وطهران": (1, 0, 0),
+        "قالت مصادر": (1, 0, 0),
+        "ويرى محللون": (1, 0, 0),
+        "وذكّر خبراء": (0, 1, 0),
+        "وتبقى أولويات": (0, 0, 1),
     }
     with path.open("w", encoding="utf-8", newline="") as handle:
         writer = csv.writer(handle, lineterminator="\n")
-        writer.writerow(["doc_id", "sentence_id", "start", "end", "prefix", "strategic_ambiguity", "precedents", "ukraine_tradeoff"])
+        writer.writerow(
+            ["doc_id", "sentence_id", "start", "end", "prefix", "strategic_ambiguity", "precedents", "ukraine_tradeoff"]
+        )
         for row in units.itertuples():
             code = next((c for k, c in codes.items() if row.text.startswith(k)), (0, 0, 0))
             writer.writerow([row.doc_id, row.sentence_id, row.start, row.end, row.text[:30], *code])
@@ -133,8 +142,19 @@ def test_analyse_validates_against_a_reference_coding_of_the_own_corpus(own_corp
     before = _project_state()
     out = tmp_path / "results"
     result = subprocess.run(
-        [sys.executable, "-m", "arabic_themes.cli", "analyse", str(own_corpus), str(out), "--reference", str(tmp_path / "reference.csv")],
-        capture_output=True, text=True, timeout=600,
+        [
+            sys.executable,
+            "-m",
+            "arabic_themes.cli",
+            "analyse",
+            str(own_corpus),
+            str(out),
+            "--reference",
+            str(tmp_path / "reference.csv"),
+        ],
+        capture_output=True,
+        text=True,
+        timeout=600,
     )
     assert result.returncode == 0, result.stderr[-3000:]
     nb = json.loads((out / "notebooks" / "03_validate_coding.ipynb").read_text(encoding="utf-8"))

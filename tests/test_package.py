@@ -29,6 +29,16 @@ def test_every_exported_name_exists() -> None:
 
 
 def test_types_in_public_signatures_are_exported() -> None:
-    for name in ("Codebook", "Theme", "Indicator", "DropRule", "GlueRepair", "NormalizedText", "Actor", "Cues", "Labelled"):
+    for name in (
+        "Codebook",
+        "Theme",
+        "Indicator",
+        "DropRule",
+        "GlueRepair",
+        "NormalizedText",
+        "Actor",
+        "Cues",
+        "Labelled",
+    ):
         assert name in arabic_themes.__all__
     assert "theme_table" in importlib.import_module("arabic_themes.coding").__all__

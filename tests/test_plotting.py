@@ -21,11 +21,6 @@ import matplotlib
 import numpy as np
 import pandas as pd
 import pytest
-from bidi import get_display
-from matplotlib import font_manager, ft2font
-from matplotlib.backends.backend_agg import FigureCanvasAgg
-from matplotlib.figure import Figure
-
 from arabic_themes import plot_style, plot_themes, plotting
 from arabic_themes.plotting import (
     THEME_COLORS,
@@ -42,6 +37,10 @@ from arabic_themes.plotting import (
     save_figure,
     theme_color,
 )
+from bidi import get_display
+from matplotlib import font_manager, ft2font
+from matplotlib.backends.backend_agg import FigureCanvasAgg
+from matplotlib.figure import Figure
 
 MPL = dict(baseline_dir="baseline", tolerance=2, savefig_kwargs={"dpi": 100})
 
@@ -94,7 +93,7 @@ def coded_frame() -> pd.DataFrame:
     for doc, codes in CODES.items():
         position = 0
         for k, code in enumerate(codes, start=1):
-            flags = {t.id: int(c) for t, c in zip(THEMES, code)}
+            flags = {t.id: int(c) for t, c in zip(THEMES, code, strict=True)}
             rows.append(
                 {"doc_id": doc, "paragraph": 1 + (k - 1) // 3, "sentence_id": k, "start": position,
                  "end": position + 40, "kind": "sentence", "text": "جملة", **flags, "evidence": ""}
@@ -107,7 +106,7 @@ def reference_frame() -> pd.DataFrame:
     reference = coded_frame()
     for (doc, k), code in REFERENCE_CODES.items():
         row = reference.index[(reference["doc_id"] == doc) & (reference["sentence_id"] == k)][0]
-        for theme, c in zip(THEMES, code):
+        for theme, c in zip(THEMES, code, strict=True):
             reference.loc[row, theme.id] = int(c)
     return reference
 
@@ -115,7 +114,7 @@ def reference_frame() -> pd.DataFrame:
 def mentions_frame() -> pd.DataFrame:
     rows = []
     for doc, counts in ACTOR_COUNTS.items():
-        for actor, n in zip(ACTORS, counts):
+        for actor, n in zip(ACTORS, counts, strict=True):
             rows += [
                 {"doc_id": doc, "sentence_id": 1 + i, "actor": actor.id, "alias": actor.label_ar,
                  "start": 10 * i, "end": 10 * i + 5}
@@ -153,7 +152,8 @@ def test_arabic_label_keeps_line_order() -> None:
 
 
 def test_bilingual() -> None:
-    assert bilingual("الغموض الاستراتيجي", "Strategic ambiguity", shaping=True) == "الغموض الاستراتيجي\nStrategic ambiguity"
+    expected = "الغموض الاستراتيجي\nStrategic ambiguity"
+    assert bilingual("الغموض الاستراتيجي", "Strategic ambiguity", shaping=True) == expected
     recipe = get_display(arabic_reshaper.reshape("السوابق"))
     assert bilingual("السوابق", "Precedents", shaping=False) == f"{recipe}\nPrecedents"
 
@@ -266,7 +266,9 @@ def test_register_arabic_font_uses_the_installed_package() -> None:
     import fontpkg_noto_sans_arabic
 
     assert register_arabic_font() == "Noto Sans Arabic"
-    path = Path(font_manager.findfont(font_manager.FontProperties(family="Noto Sans Arabic"), fallback_to_default=False))
+    path = Path(
+        font_manager.findfont(font_manager.FontProperties(family="Noto Sans Arabic"), fallback_to_default=False)
+    )
     assert path.suffix == ".ttf"
     assert path.resolve().is_relative_to(Path(fontpkg_noto_sans_arabic.ROOT).resolve())
     before = len(font_manager.fontManager.ttflist)
@@ -398,9 +400,14 @@ EVENTS = pd.DataFrame(
 
 TOP_TERMS = pd.DataFrame(
     [
-        ("doc_a", "بوتين", 11, 2.2), ("doc_a", "مساعدة", 4, 1.8), ("doc_a", "إس-400", 3, 1.3),
-        ("doc_b", "ترامب", 7, 1.7), ("doc_b", "الأمن", 3, 1.4),
-        ("doc_c", "عام 2023", 4, 1.4), ("doc_c", "سويفت", 2, 1.3), ("doc_c", "رسمية", 2, 1.2),
+        ("doc_a", "بوتين", 11, 2.2),
+        ("doc_a", "مساعدة", 4, 1.8),
+        ("doc_a", "إس-400", 3, 1.3),
+        ("doc_b", "ترامب", 7, 1.7),
+        ("doc_b", "الأمن", 3, 1.4),
+        ("doc_c", "عام 2023", 4, 1.4),
+        ("doc_c", "سويفت", 2, 1.3),
+        ("doc_c", "رسمية", 2, 1.2),
     ],
     columns=["doc_id", "as_written", "count", "z"],
 )
@@ -453,7 +460,9 @@ def test_agreement_by_version_fills_only_fitted_markers() -> None:
     ax = fig.axes[0]
     assert [t.get_text() for t in ax.get_xticklabels()] == ["v1", "v2", "v3"]
     markers = [line for line in ax.get_lines() if len(line.get_xdata()) == 1]
-    filled = sorted((float(m.get_xdata()[0]), float(m.get_ydata()[0])) for m in markers if m.get_markerfacecolor() != "white")
+    filled = sorted(
+        (float(m.get_xdata()[0]), float(m.get_ydata()[0])) for m in markers if m.get_markerfacecolor() != "white"
+    )
     # corpus is fitted from v2 on; the test set never is
     assert filled == [(1.0, pytest.approx(0.95)), (2.0, pytest.approx(0.97))]
     assert len(markers) == 6
@@ -467,7 +476,9 @@ def test_agreement_by_version_matches_fitted_flags_by_row_not_by_index_label() -
     shuffled.index = [0] * len(shuffled)
     fig = plotting.plot_agreement_by_version(shuffled, THEMES)
     markers = [line for line in fig.axes[0].get_lines() if len(line.get_xdata()) == 1]
-    filled = sorted((float(m.get_xdata()[0]), float(m.get_ydata()[0])) for m in markers if m.get_markerfacecolor() != "white")
+    filled = sorted(
+        (float(m.get_xdata()[0]), float(m.get_ydata()[0])) for m in markers if m.get_markerfacecolor() != "white"
+    )
     assert filled == [(1.0, pytest.approx(0.95)), (2.0, pytest.approx(0.97))]
 
 

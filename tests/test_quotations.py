@@ -6,7 +6,6 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
-
 from arabic_themes import load_actors, load_glue_repairs, load_run_in_headings, segment, segment_text
 from arabic_themes.corpus import load_corpus
 from arabic_themes.quotations import (
@@ -52,9 +51,16 @@ def test_quote_spans(text: str, expected: list[tuple[int, int]]) -> None:
 
 
 def test_speaker_between_cue_and_quote(actors, cues) -> None:
-    q = quotes_of('ويقول نيكولاي كوزانوف، الخبير في العلاقات الروسية الإيرانية: "روسيا لن تقبل بذلك أبداً مهما حدث".', actors, cues)
+    q = quotes_of(
+        'ويقول نيكولاي كوزانوف، الخبير في العلاقات الروسية الإيرانية: "روسيا لن تقبل بذلك أبداً مهما حدث".', actors, cues
+    )
     row = q.iloc[0]
-    assert (row["kind"], row["speaker"], row["speaker_as_written"], row["cue"]) == ("quotation", "kozhanov", "نيكولاي كوزانوف", "ويقول")
+    assert (row["kind"], row["speaker"], row["speaker_as_written"], row["cue"]) == (
+        "quotation",
+        "kozhanov",
+        "نيكولاي كوزانوف",
+        "ويقول",
+    )
     assert row["attribution"] == "same sentence"
 
 
@@ -82,7 +88,9 @@ def test_speaker_from_previous_sentence_of_the_paragraph(actors, cues) -> None:
 
 
 def test_unnamed_speaker_and_short_terms(actors, cues) -> None:
-    q = quotes_of('أشار مسؤول أمريكي إلى أن روسيا قدمت “تعاونًا دفاعيًا غير مسبوق” لإيران، ومنها طائرات “شاهد”.', actors, cues)
+    q = quotes_of(
+        "أشار مسؤول أمريكي إلى أن روسيا قدمت “تعاونًا دفاعيًا غير مسبوق” لإيران، ومنها طائرات “شاهد”.", actors, cues
+    )
     assert q["kind"].tolist() == ["quotation", "term"]
     first = q.iloc[0]
     assert (first["speaker"], first["speaker_label"], first["attribution"]) == ("", "مسؤول أمريكي", "unnamed")
@@ -95,15 +103,22 @@ def test_source_marker_is_recorded_as_via(actors, cues) -> None:
 
 
 def test_offsets_cut_the_quotation_from_the_raw_text(actors, cues) -> None:
-    text = 'مقدمة.\nويقول بوتين: «ليس هناك ما يناقش حاليا أبدا».'
+    text = "مقدمة.\nويقول بوتين: «ليس هناك ما يناقش حاليا أبدا»."
     q = quotes_of(text, actors, cues)
     row = q.iloc[0]
     assert text[row["start"] : row["end"]] == row["quote"] == "ليس هناك ما يناقش حاليا أبدا"
 
 
 def test_compare_and_presence(actors, cues) -> None:
-    a = quotes_of('ويقول فابريس بوثييه: "روسيا ليست حليفا يعتمد عليه، فهي تدير ظهرها لشركائها عندما يحتاجون إليها".', actors, cues, "a")
-    b = quotes_of('ويقول فابريس بوثييه: "روسيا ليست صديقة جيدة، بوتين يدير ظهره لأصدقائه عندما يحتاجون إليه".', actors, cues, "b")
+    a = quotes_of(
+        'ويقول فابريس بوثييه: "روسيا ليست حليفا يعتمد عليه، فهي تدير ظهرها لشركائها عندما يحتاجون إليها".',
+        actors,
+        cues,
+        "a",
+    )
+    b = quotes_of(
+        'ويقول فابريس بوثييه: "روسيا ليست صديقة جيدة، بوتين يدير ظهره لأصدقائه عندما يحتاجون إليه".', actors, cues, "b"
+    )
     c = quotes_of('وقال بوتين: "الطقس جميل في موسكو هذا الأسبوع كما هو متوقع".', actors, cues, "c")
     quotes = pd.concat([a, b, c], ignore_index=True)
     pairs = compare_quotations(quotes)
@@ -129,12 +144,15 @@ def test_on_the_corpus(actors, cues) -> None:
     sentences = segment(corpus, load_run_in_headings(DATA / "run_in_headings.csv"))
     quotes = find_quotations(sentences, actors, cues, load_glue_repairs(DATA / "glued_words.csv"))
     assert list(quotes.columns) == QUOTATION_COLUMNS
-    raw = dict(zip(corpus["doc_id"], corpus["text"]))
-    assert all(raw[d][a:b] == t for d, a, b, t in zip(quotes["doc_id"], quotes["start"], quotes["end"], quotes["quote"]))
+    raw = dict(zip(corpus["doc_id"], corpus["text"], strict=True))
+    assert all(
+        raw[d][a:b] == t
+        for d, a, b, t in zip(quotes["doc_id"], quotes["start"], quotes["end"], quotes["quote"], strict=True)
+    )
     speeches = quotes[quotes["kind"] == "quotation"]
     # the experts quoted by two articles, under two spellings of Kozhanov's name
     assert set(speeches.loc[speeches["speaker"] == "kozhanov", "doc_id"]) == {"limited_support", "putins_calculus"}
     assert set(speeches.loc[speeches["speaker"] == "pothier", "doc_id"]) == {"limited_support", "putins_calculus"}
     pairs = compare_quotations(quotes)
-    matched = {(a, b) for a, b in zip(pairs["speaker_a"], pairs["speaker_b"])}
+    matched = {(a, b) for a, b in zip(pairs["speaker_a"], pairs["speaker_b"], strict=True)}
     assert matched == {("Nikolay Kozhanov", "Nikolay Kozhanov"), ("Fabrice Pothier", "Fabrice Pothier")}

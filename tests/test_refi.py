@@ -8,9 +8,7 @@ import zipfile
 from pathlib import Path
 from xml.etree import ElementTree as ET
 
-import pandas as pd
 import pytest
-
 from arabic_themes import code_sentences, load_codebook, load_corpus, load_glue_repairs, load_run_in_headings, segment
 from arabic_themes.refi import CODEBOOK_NS, PROJECT_NS, export_codebook, export_project, stable_guid
 
@@ -41,7 +39,7 @@ def test_codebook_qdc(tmp_path: Path, codebook) -> None:
     assert root.tag == f"{{{CODEBOOK_NS}}}CodeBook"
     codes = root.findall(f"{{{CODEBOOK_NS}}}Codes/{{{CODEBOOK_NS}}}Code")
     assert len(codes) == len(codebook.themes)
-    for code, theme in zip(codes, codebook.themes):
+    for code, theme in zip(codes, codebook.themes, strict=True):
         assert GUID.match(code.get("guid"))
         assert code.get("isCodable") == "true"
         assert theme.label_ar in code.get("name") and theme.label_en in code.get("name")
@@ -71,7 +69,10 @@ def test_project_structure_and_offsets(tmp_path: Path, coded, corpus, codebook) 
             text = archive.read("sources/" + internal.removeprefix("internal://")).decode("utf-8")
             expected = coded[coded["doc_id"] == source.get("name")]
             assert text == corpus.set_index("doc_id").loc[source.get("name"), "text"]
-            by_offsets = {(int(a), int(b)): t for a, b, t in zip(expected["start"], expected["end"], expected["text"])}
+            by_offsets = {
+                (int(a), int(b)): t
+                for a, b, t in zip(expected["start"], expected["end"], expected["text"], strict=True)
+            }
             for selection in source.findall(f"{P}PlainTextSelection"):
                 a, b = int(selection.get("startPosition")), int(selection.get("endPosition"))
                 assert text[a:b] == by_offsets[(a, b)]  # the selection cuts exactly the sentence
@@ -85,7 +86,11 @@ def test_exports_are_byte_identical_and_guids_stable(tmp_path: Path, coded, corp
     a = export_project(coded, corpus, codebook, tmp_path / "a.qdpx")
     b = export_project(coded, corpus, codebook, tmp_path / "b.qdpx")
     assert a.read_bytes() == b.read_bytes()
-    assert stable_guid("code", "precedents") == stable_guid("code", "precedents") != stable_guid("code", "ukraine_tradeoff")
+    assert (
+        stable_guid("code", "precedents")
+        == stable_guid("code", "precedents")
+        != stable_guid("code", "ukraine_tradeoff")
+    )
 
 
 def test_changed_coding_changes_only_its_selection(tmp_path: Path, coded, corpus, codebook) -> None:

@@ -7,7 +7,6 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 import pytest
-
 from arabic_themes.reliability import agreement, align_reference, disagreements, load_reference
 
 
@@ -95,7 +94,11 @@ def test_align_texts_scores_a_hand_coded_test_set() -> None:
     frame = pd.DataFrame(
         {
             "id": ["a", "b", "c"],
-            "text": ["اكتفت روسيا بتصريحات دبلوماسية دون تقديم دعم عسكري.", "ارتفعت أسعار القمح.", "تخلت روسيا عن أرمينيا في قره باغ."],
+            "text": [
+                "اكتفت روسيا بتصريحات دبلوماسية دون تقديم دعم عسكري.",
+                "ارتفعت أسعار القمح.",
+                "تخلت روسيا عن أرمينيا في قره باغ.",
+            ],
             "strategic_ambiguity": [1, 1, 0],
             "precedents": [0, 0, 1],
             "ukraine_tradeoff": [0, 0, 0],

@@ -6,7 +6,6 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
-
 from arabic_themes import code_sentences, load_codebook, load_corpus, load_glue_repairs, load_run_in_headings, segment
 
 dd = pytest.importorskip("dask.dataframe")

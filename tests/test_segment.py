@@ -7,10 +7,9 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
+from arabic_themes.segmentation import SENTENCE_COLUMNS, load_run_in_headings, segment, segment_text
 from hypothesis import given, settings
 from hypothesis import strategies as st
-
-from arabic_themes.segmentation import SENTENCE_COLUMNS, load_run_in_headings, segment, segment_text
 
 SETTINGS = settings(max_examples=200, deadline=None)
 _END = re.compile(r"[.!?؟؛…]+[\"'”’»″)\]]*$")
@@ -22,7 +21,7 @@ def units(text: str, headings=()) -> list[str]:
 
 def kinds(text: str, headings=()) -> list[tuple[str, str]]:
     frame = segment_text(text, "d", headings)
-    return list(zip(frame["kind"], frame["text"]))
+    return list(zip(frame["kind"], frame["text"], strict=True))
 
 
 def check_invariants(text: str, frame: pd.DataFrame) -> None:
@@ -404,7 +403,7 @@ def test_property_invariants_with_run_in_headings(data: st.DataObject, text: str
 def test_property_whole_corpus_pass_equals_article_by_article(docs: list[str]) -> None:
     """segment() scans many articles at once; it must give what segment_text gives per article."""
     corpus = pd.DataFrame({"doc_id": [f"d{i}" for i in range(len(docs))], "text": docs})
-    expected = [segment_text(text, doc_id) for doc_id, text in zip(corpus["doc_id"], corpus["text"])]
+    expected = [segment_text(text, doc_id) for doc_id, text in zip(corpus["doc_id"], corpus["text"], strict=True)]
     expected_frame = pd.concat(expected, ignore_index=True)
     got = segment(corpus)
     assert got.to_dict("records") == expected_frame.to_dict("records")
@@ -415,7 +414,8 @@ def test_whole_corpus_pass_on_the_corpus_matches_article_by_article() -> None:
 
     corpus = load_corpus(Path(__file__).resolve().parents[1] / "data" / "raw")
     got = segment(corpus)
-    expected = pd.concat([segment_text(t, d) for d, t in zip(corpus["doc_id"], corpus["text"])], ignore_index=True)
+    parts = [segment_text(t, d) for d, t in zip(corpus["doc_id"], corpus["text"], strict=True)]
+    expected = pd.concat(parts, ignore_index=True)
     assert got.to_dict("records") == expected.to_dict("records")
 
 
@@ -430,4 +430,4 @@ def test_array_scans_find_what_the_regexes_find(text: str) -> None:
     codes, _, is_space = classify(text)
     assert _terminator_ends(codes, is_space).tolist() == [m.end() for m in _TERMINATOR.finditer(text)]
     starts, ends = runs((codes != 10) & (codes != 13))
-    assert list(zip(starts.tolist(), ends.tolist())) == [m.span() for m in _LINE.finditer(text)]
+    assert list(zip(starts.tolist(), ends.tolist(), strict=True)) == [m.span() for m in _LINE.finditer(text)]

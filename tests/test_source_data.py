@@ -7,12 +7,22 @@ import re
 from pathlib import Path
 
 import pytest
-
 from arabic_themes import load_corpus, load_run_in_headings, segment
 
 ROOT = Path(__file__).resolve().parents[1]
 CLAIM_COLUMNS = ["claim_id", "topic", "doc_id", "sentence_id", "start", "end", "quote", "says", "agree", "note"]
-TIMELINE_COLUMNS = ["event_id", "date", "precision", "label_en", "label_ar", "doc_id", "sentence_id", "start", "end", "quote"]
+TIMELINE_COLUMNS = [
+    "event_id",
+    "date",
+    "precision",
+    "label_en",
+    "label_ar",
+    "doc_id",
+    "sentence_id",
+    "start",
+    "end",
+    "quote",
+]
 DATE = {"day": r"\d{4}-\d{2}-\d{2}", "month": r"\d{4}-\d{2}", "year": r"\d{4}", "era": r"\d{4}"}
 
 
@@ -27,13 +37,18 @@ def read(name: str, columns: list[str]) -> list[dict[str, str]]:
 def units() -> dict[tuple[str, int], tuple[int, int]]:
     corpus = load_corpus(ROOT / "data" / "raw")
     sentences = segment(corpus, load_run_in_headings(ROOT / "data" / "run_in_headings.csv"))
-    return {(d, int(i)): (int(a), int(b)) for d, i, a, b in zip(sentences["doc_id"], sentences["sentence_id"], sentences["start"], sentences["end"])}
+    return {
+        (d, int(i)): (int(a), int(b))
+        for d, i, a, b in zip(
+            sentences["doc_id"], sentences["sentence_id"], sentences["start"], sentences["end"], strict=True
+        )
+    }
 
 
 @pytest.fixture(scope="module")
 def raw() -> dict[str, str]:
     corpus = load_corpus(ROOT / "data" / "raw")
-    return dict(zip(corpus["doc_id"], corpus["text"]))
+    return dict(zip(corpus["doc_id"], corpus["text"], strict=True))
 
 
 @pytest.mark.parametrize(("name", "columns"), [("claims.csv", CLAIM_COLUMNS), ("timeline.csv", TIMELINE_COLUMNS)])
@@ -91,7 +106,9 @@ SET_COLUMNS = ["id", "text", "strategic_ambiguity", "precedents", "ukraine_trade
 ARABIC = re.compile("[\u0600-\u06ff]")
 
 
-@pytest.mark.parametrize("path", sorted((ROOT / "data" / "annotations").glob("heldout_sentences*.csv")), ids=lambda p: p.name)
+@pytest.mark.parametrize(
+    "path", sorted((ROOT / "data" / "annotations").glob("heldout_sentences*.csv")), ids=lambda p: p.name
+)
 def test_every_hand_coded_set_is_well_formed(path: Path) -> None:
     rows = read(str(path.relative_to(ROOT / "data")), SET_COLUMNS)
     assert len(rows) >= 50

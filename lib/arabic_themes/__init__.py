@@ -10,6 +10,7 @@ The pipeline, one small function per step, tidy data frames in and out (one row 
 """
 
 from arabic_themes.actors import Actor, count_mentions, find_mentions, load_actors
+from arabic_themes.codebook import PALETTE, theme_colors
 from arabic_themes.coding import (
     Codebook,
     CodebookError,
@@ -24,7 +25,6 @@ from arabic_themes.coding import (
     parse_evidence,
     theme_table,
 )
-from arabic_themes.codebook import PALETTE, theme_colors
 from arabic_themes.concordance import kwic
 from arabic_themes.corpus import CorpusError, load_corpus, read_text, write_metadata_template
 from arabic_themes.describe import corpus_sizes, normalisation_changes, normalisation_examples

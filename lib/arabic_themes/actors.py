@@ -92,9 +92,9 @@ def _as_strings(value: object, where: str, key: str, *, allow_empty: bool) -> tu
 def load_actors(path: str | Path) -> list[Actor]:
     """Read an actor list (YAML, see ``data/actors.yaml``); errors name the file, entry and alias.
 
-    Raises :class:`~arabic_themes.errors.InputError` (a :class:`ValueError`) for missing or unknown keys, a bad or duplicate id, an unknown
-    kind, an empty alias list, an alias listed twice (also across actors, after normalisation)
-    and an adjective that does not end in ي.
+    Raises :class:`~arabic_themes.errors.InputError` (a :class:`ValueError`) for missing or
+    unknown keys, a bad or duplicate id, an unknown kind, an empty alias list, an alias listed
+    twice (also across actors, after normalisation) and an adjective that does not end in ي.
     """
     path = Path(path)
     data = read_yaml(path, "actor list")
@@ -141,11 +141,11 @@ def load_actors(path: str | Path) -> list[Actor]:
                 raise InputError(f"{where}: alias {form!r} may contain only letters, digits, spaces and '-'")
             if key in seen_forms:
                 other, written = seen_forms[key]
-                raise InputError(
-                    f"{where}: alias {form!r} is listed twice (as {written!r} for actor {other!r})"
-                )
+                raise InputError(f"{where}: alias {form!r} is listed twice (as {written!r} for actor {other!r})")
             seen_forms[key] = (actor_id, form)
-        actors.append(Actor(actor_id, entry["kind"], entry["label_ar"].strip(), entry["label_en"].strip(), aliases, adjectives))
+        actors.append(
+            Actor(actor_id, entry["kind"], entry["label_ar"].strip(), entry["label_en"].strip(), aliases, adjectives)
+        )
     return actors
 
 
@@ -266,7 +266,11 @@ def count_mentions(
     by default, the actors and articles present in ``mentions`` in order of first appearance.
     Rows are ordered by article, then actor (a stable, reproducible order).
     """
-    actor_ids = [a if isinstance(a, str) else a.id for a in actors] if actors is not None else list(pd.unique(mentions["actor"]))
+    actor_ids = (
+        [a if isinstance(a, str) else a.id for a in actors]
+        if actors is not None
+        else list(pd.unique(mentions["actor"]))
+    )
     docs = list(doc_ids) if doc_ids is not None else list(pd.unique(mentions["doc_id"]))
     counts = mentions.groupby(["doc_id", "actor"], sort=False).size()
     index = pd.MultiIndex.from_product([docs, actor_ids], names=["doc_id", "actor"])

@@ -40,7 +40,9 @@ def _analyse(args: argparse.Namespace) -> int:
     from arabic_themes.notebooks import run_analysis
 
     done = run_analysis(args.corpus, args.out, codebook=args.codebook, reference=args.reference, force=args.force)
-    print(f"executed {len(done)} notebooks into {Path(args.out) / 'notebooks'}; CSVs in processed/, figures in figures/")
+    print(
+        f"executed {len(done)} notebooks into {Path(args.out) / 'notebooks'}; CSVs in processed/, figures in figures/"
+    )
     return 0
 
 
@@ -65,7 +67,9 @@ def main(argv: list[str] | None = None) -> int:
     """Entry point of the ``arabic-themes`` command."""
     parser = argparse.ArgumentParser(prog="arabic-themes", description=__doc__)
     sub = parser.add_subparsers(dest="command", required=True)
-    p = sub.add_parser("run-notebooks", help="execute notebooks in place: every numbered one of a folder, in order, or the files given")
+    p = sub.add_parser(
+        "run-notebooks", help="execute notebooks in place: every numbered one of a folder, in order, or the files given"
+    )
     p.add_argument("paths", nargs="*", help="folders and/or .ipynb files (default: notebooks)")
     p.set_defaults(func=_run_notebooks)
     p = sub.add_parser("init-corpus", help="write metadata.csv for a folder of Arabic .txt files")

@@ -37,7 +37,18 @@ from arabic_themes.terms import TermError, compile_term
 
 __all__ = ["PALETTE", "Codebook", "CodebookError", "DropRule", "Indicator", "Theme", "load_codebook", "theme_colors"]
 
-_THEME_KEYS = {"id", "label_ar", "label_en", "definition", "include", "exclude", "indicators", "anchors", "drop_when", "color"}
+_THEME_KEYS = {
+    "id",
+    "label_ar",
+    "label_en",
+    "definition",
+    "include",
+    "exclude",
+    "indicators",
+    "anchors",
+    "drop_when",
+    "color",
+}
 _DROP_KEYS = {"theme", "any", "unless", "note"}
 _INDICATOR_KEYS = {"id", "any", "all", "not", "note"}
 _TOP_KEYS = {"version", "name", "unit", "description", "themes"}
@@ -65,7 +76,8 @@ class Indicator:
 
 @dataclass(frozen=True)
 class DropRule:
-    """Drop a theme where another theme is coded (``theme``) or a term occurs (``terms``), unless one of ``unless`` occurs."""
+    """Drop a theme where another theme is coded (``theme``) or a term occurs (``terms``),
+    unless one of ``unless`` occurs."""
 
     theme: str = ""
     terms: tuple[str, ...] = ()
@@ -145,7 +157,6 @@ class Codebook:
                     }
                 )
         return pd.DataFrame(rows)
-
 
 
 def _as_terms(value: object, where: str) -> tuple[str, ...]:
@@ -253,7 +264,9 @@ def load_codebook(path: str | Path) -> Codebook:
     for t in themes:
         for rule in t.drop_when:
             if rule.theme and rule.theme not in ids:
-                raise CodebookError(f"{path}: theme {t.id!r}: drop_when names unknown theme {rule.theme!r}; themes: {sorted(ids)}")
+                raise CodebookError(
+                    f"{path}: theme {t.id!r}: drop_when names unknown theme {rule.theme!r}; themes: {sorted(ids)}"
+                )
     return Codebook(themes=tuple(themes), path=str(path), patterns=_compile_codebook(themes))
 
 
@@ -320,4 +333,3 @@ def all_terms(themes: Sequence[Theme]) -> list[str]:
 def _compile_codebook(themes: Sequence[Theme]) -> dict[str, re.Pattern[str]]:
     """One regular expression per distinct term (used by the naive coder and for display)."""
     return {term: re.compile(compile_term(term)) for term in all_terms(themes)}
-

@@ -83,9 +83,13 @@ def _texts_from_sentences(sentences: pd.DataFrame) -> dict[str, str]:
     texts: dict[str, str] = {}
     for doc_id, group in sentences.groupby("doc_id", sort=False):
         pieces, position = [], 0
-        for start, end, text in zip(group["start"].tolist(), group["end"].tolist(), group["text"].tolist()):
+        for start, end, text in zip(
+            group["start"].tolist(), group["end"].tolist(), group["text"].tolist(), strict=True
+        ):
             if start < position or end - start != len(text):
-                raise ValueError(f"{doc_id}: sentence at {start}-{end} overlaps the previous one or does not fit its text")
+                raise ValueError(
+                    f"{doc_id}: sentence at {start}-{end} overlaps the previous one or does not fit its text"
+                )
             pieces.append(" " * (start - position))
             pieces.append(text)
             position = end
@@ -97,7 +101,7 @@ def _texts_by_doc(sentences: pd.DataFrame, texts: dict[str, str] | pd.DataFrame 
     if texts is None:
         return _texts_from_sentences(sentences.sort_values(["doc_id", "start"], kind="stable"))
     if isinstance(texts, pd.DataFrame):
-        texts = dict(zip(texts["doc_id"], texts["text"]))
+        texts = dict(zip(texts["doc_id"], texts["text"], strict=True))
     missing = sorted(set(sentences["doc_id"].unique().tolist()) - set(texts))
     if missing:
         raise ValueError(f"no raw text given for doc_id(s) {missing}")
@@ -246,11 +250,11 @@ def _evidence_strings(
     keep = np.ones(len(row), dtype=bool)
     keep[1:] = (np.diff(row) != 0) | (np.diff(rank) != 0) | (np.diff(start) != 0) | (np.diff(end) != 0)
     row, rank, start, end = row[keep], rank[keep], start[keep], end[keep]
-    items = [f"{labels[r]}@{a}-{b}" for r, a, b in zip(rank.tolist(), start.tolist(), end.tolist())]
+    items = [f"{labels[r]}@{a}-{b}" for r, a, b in zip(rank.tolist(), start.tolist(), end.tolist(), strict=True)]
     bounds = np.flatnonzero(np.diff(row)) + 1
     firsts = np.concatenate(([0], bounds)).tolist()
     lasts = np.concatenate((bounds, [len(row)])).tolist()
-    for r, a, b in zip(row[firsts].tolist(), firsts, lasts):
+    for r, a, b in zip(row[firsts].tolist(), firsts, lasts, strict=True):
         evidence[r] = "; ".join(items[a:b])
     return evidence
 
@@ -270,7 +274,9 @@ def code_sentences_naive(
     repairs = list(repairs or [])
     terms = list(codebook.patterns)
     hits: list[tuple[int, int, int, int]] = []  # (term, sentence, raw start, raw end)
-    for row, (doc_id, start, end) in enumerate(zip(sentences["doc_id"], sentences["start"], sentences["end"])):
+    for row, (doc_id, start, end) in enumerate(
+        zip(sentences["doc_id"], sentences["start"], sentences["end"], strict=True)
+    ):
         norm = normalize(texts[doc_id][start:end], repairs)
         for t, pattern in enumerate(codebook.patterns.values()):
             m = pattern.search(norm.text)
@@ -288,7 +294,7 @@ _EVIDENCE = re.compile(r"^(?P<theme>[a-z0-9_]+)/(?P<indicator>[a-z0-9_]+)@(?P<st
 def parse_evidence(coded: pd.DataFrame) -> pd.DataFrame:
     """Tidy evidence: one row per matched term with doc_id, sentence_id, theme, indicator, start, end."""
     rows = []
-    for doc_id, sentence_id, ev in zip(coded["doc_id"], coded["sentence_id"], coded["evidence"]):
+    for doc_id, sentence_id, ev in zip(coded["doc_id"], coded["sentence_id"], coded["evidence"], strict=True):
         for item in filter(None, (ev or "").split("; ")):
             m = _EVIDENCE.match(item)
             if not m:
@@ -321,7 +327,9 @@ def indicator_counts(coded: pd.DataFrame, codebook: Codebook) -> pd.DataFrame:
     for theme in codebook.themes:
         for ind in theme.indicators:
             sel = fired[(fired["theme"] == theme.id) & (fired["indicator"] == ind.id)]
-            rows.append({"theme": theme.id, "indicator": ind.id, "units": len(sel), "only_indicator": int(sel["alone"].sum())})
+            rows.append(
+                {"theme": theme.id, "indicator": ind.id, "units": len(sel), "only_indicator": int(sel["alone"].sum())}
+            )
     return pd.DataFrame(rows, columns=["theme", "indicator", "units", "only_indicator"])
 
 

@@ -7,8 +7,8 @@ from collections.abc import Iterable
 
 import pandas as pd
 
-from arabic_themes.terms import compile_term
 from arabic_themes.normalisation import GlueRepair, normalize
+from arabic_themes.terms import compile_term
 
 __all__ = ["kwic"]
 
@@ -33,7 +33,7 @@ def kwic(
     pattern = re.compile(compile_term(term))
     repairs = list(repairs or [])
     rows = []
-    for doc_id, raw in zip(corpus["doc_id"], corpus["text"]):
+    for doc_id, raw in zip(corpus["doc_id"], corpus["text"], strict=True):
         norm = normalize(raw, repairs)
         for m in pattern.finditer(norm.text):
             a, b = norm.raw_span(m.start(), m.end())

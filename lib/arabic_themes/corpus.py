@@ -75,13 +75,12 @@ def read_text(path: str | Path) -> str:
             data.decode("cp1256")
             hint = (
                 " It decodes as Windows-1256 (an older Arabic Windows encoding); convert it with "
-                f"`iconv -f WINDOWS-1256 -t UTF-8 '{path.name}' > '{path.stem}.utf8.txt'` and point metadata.csv at the new file."
+                f"`iconv -f WINDOWS-1256 -t UTF-8 '{path.name}' > '{path.stem}.utf8.txt'` "
+                "and point metadata.csv at the new file."
             )
         except UnicodeDecodeError:
             pass
-        raise CorpusError(
-            f"{path}: not valid UTF-8 (byte {exc.start} is 0x{data[exc.start]:02x}).{hint}"
-        ) from None
+        raise CorpusError(f"{path}: not valid UTF-8 (byte {exc.start} is 0x{data[exc.start]:02x}).{hint}") from None
     if not text.strip():
         raise CorpusError(f"{path}: the file is empty (no text to analyse)")
     if not _ARABIC.search(text):
@@ -92,9 +91,7 @@ def read_text(path: str | Path) -> str:
 def _read_metadata(folder: Path) -> tuple[list[dict[str, str]], list[int]]:
     meta_path = folder / "metadata.csv"
     if not meta_path.is_file():
-        raise CorpusError(
-            f"{meta_path}: no metadata file. Create one with `arabic-themes init-corpus {folder}`."
-        )
+        raise CorpusError(f"{meta_path}: no metadata file. Create one with `arabic-themes init-corpus {folder}`.")
     data = meta_path.read_bytes()
     try:
         data.decode("utf-8-sig")
@@ -136,14 +133,12 @@ def load_corpus(folder: str | Path, *, verify: bool = True) -> pd.DataFrame:
 
     first_line: dict[str, int] = {}
     listed_files: set[str] = set()
-    for row, line in zip(rows, lines):
+    for row, line in zip(rows, lines, strict=True):
         doc_id = row["doc_id"]
         if not doc_id:
             raise CorpusError(f"{meta_path}, line {line}: empty doc_id")
         if not _DOC_ID.match(doc_id):
-            raise CorpusError(
-                f"{meta_path}, line {line}: doc_id {doc_id!r} must be letters, digits, '_', '-' or '.'"
-            )
+            raise CorpusError(f"{meta_path}, line {line}: doc_id {doc_id!r} must be letters, digits, '_', '-' or '.'")
         if doc_id in first_line:
             raise CorpusError(
                 f"{meta_path}, line {line}: duplicate doc_id {doc_id!r} (first used on line {first_line[doc_id]})"
@@ -166,7 +161,7 @@ def load_corpus(folder: str | Path, *, verify: bool = True) -> pd.DataFrame:
         )
 
     records = []
-    for row, line in zip(rows, lines):
+    for row, line in zip(rows, lines, strict=True):
         path = folder / row["file"]
         if verify:
             if not re.fullmatch(r"[0-9a-f]{64}", row["sha256"].lower()):

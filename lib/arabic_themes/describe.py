@@ -62,7 +62,7 @@ def normalisation_changes(corpus: pd.DataFrame, repairs: Iterable[GlueRepair] | 
     """How many characters each normalisation rule changed per article, plus glued words repaired."""
     repairs = list(repairs or [])
     rows = []
-    for doc_id, raw in zip(corpus["doc_id"], corpus["text"]):
+    for doc_id, raw in zip(corpus["doc_id"], corpus["text"], strict=True):
         counts: Counter[str] = Counter()
         for ch in raw:
             if ch.isspace():
@@ -80,7 +80,9 @@ def normalisation_changes(corpus: pd.DataFrame, repairs: Iterable[GlueRepair] | 
     return frame
 
 
-def normalisation_examples(corpus: pd.DataFrame, repairs: Iterable[GlueRepair] | None = None, limit: int = 12) -> pd.DataFrame:
+def normalisation_examples(
+    corpus: pd.DataFrame, repairs: Iterable[GlueRepair] | None = None, limit: int = 12
+) -> pd.DataFrame:
     """Distinct raw words that normalisation changes, with their normalised form and a count."""
     repairs = list(repairs or [])
     counts: Counter[tuple[str, str]] = Counter()

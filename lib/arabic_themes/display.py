@@ -31,7 +31,9 @@ class _HTML:
         return self.plain
 
 
-def rtl_table(frame: pd.DataFrame, *, index: bool = False, float_format: str = "{:.3f}", max_rows: int | None = None) -> _HTML:
+def rtl_table(
+    frame: pd.DataFrame, *, index: bool = False, float_format: str = "{:.3f}", max_rows: int | None = None
+) -> _HTML:
     """Show ``frame`` as an HTML table whose cells take their direction from their own text."""
     shown = frame if max_rows is None else frame.head(max_rows)
     markup = shown.to_html(index=index, border=0, float_format=float_format.format, escape=True, na_rep="")
@@ -63,7 +65,7 @@ def highlighted_sentences(coded: pd.DataFrame, theme: str, limit: int | None = N
     body, plain = [], []
     for r in rows.itertuples(index=False):
         spans = evidence[(evidence["doc_id"] == r.doc_id) & (evidence["sentence_id"] == r.sentence_id)]
-        marks = sorted({(a - r.start, b - r.start) for a, b in zip(spans["start"], spans["end"])})
+        marks = sorted({(a - r.start, b - r.start) for a, b in zip(spans["start"], spans["end"], strict=True)})
         pieces, last = [], 0
         for a, b in marks:
             if a < last:  # overlapping spans: extend the current bold run
@@ -82,7 +84,8 @@ def highlighted_sentences(coded: pd.DataFrame, theme: str, limit: int | None = N
         )
         plain.append(f"{r.doc_id} {r.sentence_id}: {r.text[:60]} [{indicators}]")
     markup = (
-        '<table class="dataframe"><thead><tr><th>doc_id</th><th>sentence_id</th><th dir="auto">text (evidence in bold)</th>'
+        '<table class="dataframe"><thead><tr><th>doc_id</th><th>sentence_id</th>'
+        '<th dir="auto">text (evidence in bold)</th>'
         "<th>indicators</th></tr></thead><tbody>" + "".join(body) + "</tbody></table>"
     )
     return _HTML(markup, "\n".join(plain))

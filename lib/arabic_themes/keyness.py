@@ -131,5 +131,7 @@ def top_terms(table: pd.DataFrame, n: int = 10, *, group: str = "doc_id", min_co
     order = list(dict.fromkeys(table[group]))
     ranked = kept.sort_values(["z", "count", "word"], ascending=[False, False, True], kind="stable")
     top = ranked.groupby(group, sort=False).head(n)
-    top = top.assign(_g=top[group].map({g: i for i, g in enumerate(order)})).sort_values(["_g", "z"], ascending=[True, False], kind="stable")
+    top = top.assign(_g=top[group].map({g: i for i, g in enumerate(order)})).sort_values(
+        ["_g", "z"], ascending=[True, False], kind="stable"
+    )
     return top.drop(columns="_g").reset_index(drop=True)

@@ -175,7 +175,9 @@ def _bmp_tables() -> tuple[np.ndarray, np.ndarray]:
 def _normalize_chars_slow(raw: str) -> tuple[str, np.ndarray]:
     """Deletions and 1:1 replacements with ``str.translate`` (any text)."""
     deleted = [m.start() for m in _DELETE_RE.finditer(raw)]
-    offsets = np.delete(np.arange(len(raw), dtype=np.int64), deleted) if deleted else np.arange(len(raw), dtype=np.int64)
+    offsets = np.arange(len(raw), dtype=np.int64)
+    if deleted:
+        offsets = np.delete(offsets, deleted)
     return _lower(raw.translate(_TABLE)), offsets
 
 

@@ -13,10 +13,18 @@ import time
 from collections.abc import Iterable
 from pathlib import Path
 
-__all__ = ["PROJECT", "NotebookFailed", "analysis_parameters", "run_analysis", "run_notebook", "run_notebooks", "scrub_metadata"]
+__all__ = [
+    "PROJECT",
+    "NotebookFailed",
+    "analysis_parameters",
+    "run_analysis",
+    "run_notebook",
+    "run_notebooks",
+    "scrub_metadata",
+]
 
 
-def scrub_metadata(nb: "object") -> None:
+def scrub_metadata(nb: object) -> None:
     """Remove volatile metadata (timestamps, interpreter version) from a notebook node in place."""
     meta = nb.metadata  # type: ignore[attr-defined]
     meta.pop("widgets", None)
@@ -154,8 +162,13 @@ def run_analysis(
         print(f"executing {path.name} → {target}", file=sys.stderr, flush=True)
         try:
             papermill.execute_notebook(
-                str(path), str(target), parameters=parameters, cwd=str(path.parent), kernel_name="python3",
-                progress_bar=False, log_output=False,
+                str(path),
+                str(target),
+                parameters=parameters,
+                cwd=str(path.parent),
+                kernel_name="python3",
+                progress_bar=False,
+                log_output=False,
             )
         except papermill.PapermillExecutionError as exc:
             raise NotebookFailed(

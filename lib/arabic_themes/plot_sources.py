@@ -54,7 +54,7 @@ def plot_actor_mentions(
     rows = list(actors)
     if drop_empty:
         keep = table.sum(axis=1).to_numpy() > 0
-        table, rows = table[keep], [a for a, k in zip(rows, keep) if k]
+        table, rows = table[keep], [a for a, k in zip(rows, keep, strict=True) if k]
     values = table.to_numpy(dtype=float)
     with house_style():
         fig = _new_figure(1.25 * len(docs) + 3.6, 0.42 * len(rows) + 2.4)
@@ -108,10 +108,10 @@ def plot_timeline(
     if missing:
         raise ValueError(f"events lack column(s) {missing}")
     keys = events[["date", "event_id"]].drop_duplicates().sort_values(["date", "event_id"], kind="stable")
-    rows = list(zip(keys["date"], keys["event_id"]))
+    rows = list(zip(keys["date"], keys["event_id"], strict=True))
     labels = events.drop_duplicates(["date", "event_id"]).set_index(["date", "event_id"])
     docs = list(doc_ids)
-    present = {(d, e, doc) for d, e, doc in zip(events["date"], events["event_id"], events["doc_id"])}
+    present = {(d, e, doc) for d, e, doc in zip(events["date"], events["event_id"], events["doc_id"], strict=True)}
     with house_style():
         fig = _new_figure(0.95 * len(docs) + 4.8, 0.5 * len(rows) + 2.2)
         ax = fig.add_subplot()
@@ -133,7 +133,12 @@ def plot_timeline(
         ax.tick_params(length=0)
         for spine in ax.spines.values():
             spine.set_visible(False)
-        ax.set_title(bilingual("الأحداث التي تذكرها المقالات، بالترتيب الزمني", "Events the articles refer to, in date order (not to scale)"))
+        ax.set_title(
+            bilingual(
+                "الأحداث التي تذكرها المقالات، بالترتيب الزمني",
+                "Events the articles refer to, in date order (not to scale)",
+            )
+        )
     return _settled(fig)
 
 
@@ -169,7 +174,7 @@ def plot_keyness(
             y = np.arange(len(part))
             ax.barh(y, part["z"], color=_NEUTRAL, height=0.7)
             ax.set_yticks(y, [arabic_label(str(w)) for w in part[label]], fontsize=8.5)
-            for yi, z, c in zip(y, part["z"], part["count"]):
+            for yi, z, c in zip(y, part["z"], part["count"], strict=True):
                 ax.text(z + xmax * 0.02, yi, f"×{int(c)}", va="center", fontsize=7, color="#444444")
             ax.set_xlim(0, xmax)
             ax.set_ylim(-0.6, n - 0.4)
@@ -177,5 +182,9 @@ def plot_keyness(
             ax.spines[["top", "right"]].set_visible(False)
             ax.tick_params(axis="y", length=0)
             ax.set_xlabel("z", fontsize=8)
-        fig.suptitle(bilingual("الكلمات التي تميّز كل مقال عن بقية المدوّنة", "Words that set each article apart (weighted log-odds, z)"))
+        fig.suptitle(
+            bilingual(
+                "الكلمات التي تميّز كل مقال عن بقية المدوّنة", "Words that set each article apart (weighted log-odds, z)"
+            )
+        )
     return _settled(fig)

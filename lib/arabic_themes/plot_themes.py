@@ -32,7 +32,13 @@ from arabic_themes.plot_style import (
     house_style,
 )
 
-__all__ = ["plot_agreement", "plot_agreement_by_version", "plot_cooccurrence", "plot_theme_dispersion", "plot_theme_shares"]
+__all__ = [
+    "plot_agreement",
+    "plot_agreement_by_version",
+    "plot_cooccurrence",
+    "plot_theme_dispersion",
+    "plot_theme_shares",
+]
 
 
 def plot_theme_shares(
@@ -118,11 +124,16 @@ def plot_theme_dispersion(
         ax.tick_params(axis="y", length=0)
         ax.spines["left"].set_visible(False)
         ax.set_xlabel(
-            bilingual("موضع الجملة في المقال، من البداية إلى النهاية", "Position of the sentence in the article, from start to end")
+            bilingual(
+                "موضع الجملة في المقال، من البداية إلى النهاية",
+                "Position of the sentence in the article, from start to end",
+            )
         )
         ax.set_title(bilingual("أين تظهر الموضوعات في كل مقال", "Where each theme appears in each article"))
         handles = [
-            matplotlib.lines.Line2D([], [], linestyle="none", marker="|", markersize=10, markeredgewidth=2, color=colors[j])
+            matplotlib.lines.Line2D(
+                [], [], linestyle="none", marker="|", markersize=10, markeredgewidth=2, color=colors[j]
+            )
             for j in range(k)
         ]
         fig.legend(handles, [_theme_label(t, width=40) for t in themes], loc="outside lower center", ncols=min(k, 4))
@@ -145,7 +156,10 @@ def plot_cooccurrence(coded: pd.DataFrame, themes: Sequence[Labelled]) -> Figure
         ax.set_yticks(range(len(ids)), labels)
         ax.xaxis.tick_top()
         ax.set_title(
-            bilingual("الجمل التي تجمع موضوعين (القطر = مجموع الموضوع)", "Sentences carrying both themes (diagonal = theme total)")
+            bilingual(
+                "الجمل التي تجمع موضوعين (القطر = مجموع الموضوع)",
+                "Sentences carrying both themes (diagonal = theme total)",
+            )
             + f"\nn = {len(coded)}"
         )
         bar = fig.colorbar(image, ax=ax, shrink=0.8)
@@ -170,7 +184,9 @@ def _agreement_counts(coded: pd.DataFrame, reference: pd.DataFrame, ids: list[st
             raise ValueError(f"{name} lacks key column(s) {missing}")
         if frame.duplicated(keys).any():
             raise ValueError(f"{name} has duplicate sentences (doc_id, start, end)")
-    merged = reference[keys + ids].merge(coded[keys + ids], on=keys, how="left", suffixes=("_ref", "_cod"), indicator=True)
+    merged = reference[keys + ids].merge(
+        coded[keys + ids], on=keys, how="left", suffixes=("_ref", "_cod"), indicator=True
+    )
     unmatched = merged[merged["_merge"] != "both"]
     if len(unmatched):
         first = unmatched.iloc[0]
@@ -220,7 +236,7 @@ def plot_agreement(coded: pd.DataFrame, reference: pd.DataFrame, themes: Sequenc
         fig = _new_figure(8.0, 0.85 * len(ids) + 2.4)
         ax = fig.add_subplot()
         ys = np.arange(len(ids))[::-1]
-        for y, (_, row) in zip(ys, counts.iterrows()):
+        for y, (_, row) in zip(ys, counts.iterrows(), strict=True):
             left = 0
             for key, _, _, color in _AGREEMENT:
                 width = int(row[key])
@@ -242,7 +258,9 @@ def plot_agreement(coded: pd.DataFrame, reference: pd.DataFrame, themes: Sequenc
             ax.text(n * 1.02, y, f"κ = {kappa:.2f}\nF1 = {f1:.2f}", ha="left", va="center", fontsize=8)
         ax.set_yticks(ys, [_theme_label(t, width=30) for t in themes])
         ax.set_xlim(0, n * 1.16)
-        ax.set_xticks([t for t in matplotlib.ticker.MaxNLocator(nbins=8, integer=True).tick_values(0, n) if 0 <= t <= n])
+        ax.set_xticks(
+            [t for t in matplotlib.ticker.MaxNLocator(nbins=8, integer=True).tick_values(0, n) if 0 <= t <= n]
+        )
         ax.spines["bottom"].set_bounds(0, n)
         ax.set_ylim(-0.5, len(ids) - 0.35)
         ax.tick_params(axis="y", length=0)
@@ -253,8 +271,6 @@ def plot_agreement(coded: pd.DataFrame, reference: pd.DataFrame, themes: Sequenc
         labels = [bilingual(ar, en) for _, ar, en, _ in _AGREEMENT]
         fig.legend(handles, labels, loc="outside lower center", ncols=4)
     return _settled(fig)
-
-
 
 
 _SET_MARKERS = ["o", "s", "D", "^", "v", "P", "X"]
@@ -306,10 +322,17 @@ def plot_agreement_by_version(
                 x = [versions.index(v) for v in part["codebook"]]
                 y = part[metric].to_numpy(dtype=float)
                 ax.plot(x, y, color=color, linestyle=_SET_LINES[j], linewidth=1.1, zorder=2)
-                for xi, yi, seen in zip(x, y, fitted[part.index]):
+                for xi, yi, seen in zip(x, y, fitted[part.index], strict=True):
                     ax.plot(
-                        xi, yi, marker=_SET_MARKERS[j], markersize=5.5, color=color, zorder=3,
-                        markerfacecolor=color if seen else "white", markeredgecolor=color, markeredgewidth=1.1,
+                        xi,
+                        yi,
+                        marker=_SET_MARKERS[j],
+                        markersize=5.5,
+                        color=color,
+                        zorder=3,
+                        markerfacecolor=color if seen else "white",
+                        markeredgecolor=color,
+                        markeredgewidth=1.1,
                     )
             if bar is not None:
                 ax.axhline(bar, color="#888888", linestyle=(0, (4, 3)), linewidth=0.8, zorder=1)
@@ -323,24 +346,44 @@ def plot_agreement_by_version(
         axes[len(axes) // 2].set_xlabel(bilingual("نسخة دليل الترميز", "Codebook version"))
         handles = [
             matplotlib.lines.Line2D(
-                [], [], color=_NEUTRAL, linestyle=_SET_LINES[j], marker=_SET_MARKERS[j], markersize=5, markeredgecolor=_NEUTRAL
+                [],
+                [],
+                color=_NEUTRAL,
+                linestyle=_SET_LINES[j],
+                marker=_SET_MARKERS[j],
+                markersize=5,
+                markeredgecolor=_NEUTRAL,
             )
             for j in range(len(sets))
         ]
         labels = [str(s) for s in sets]
         if known:
             handles += [
-                matplotlib.lines.Line2D([], [], linestyle="", marker="o", color=_NEUTRAL, markeredgecolor=_NEUTRAL, markersize=5),
                 matplotlib.lines.Line2D(
-                    [], [], linestyle="", marker="o", color=_NEUTRAL, markerfacecolor="white", markeredgecolor=_NEUTRAL,
+                    [], [], linestyle="", marker="o", color=_NEUTRAL, markeredgecolor=_NEUTRAL, markersize=5
+                ),
+                matplotlib.lines.Line2D(
+                    [],
+                    [],
+                    linestyle="",
+                    marker="o",
+                    color=_NEUTRAL,
+                    markerfacecolor="white",
+                    markeredgecolor=_NEUTRAL,
                     markersize=5,
                 ),
             ]
-            labels += [bilingual("جمل عُدِّل الدليل بعد الاطلاع عليها", "fitted: revised after seeing them"),
-                       bilingual("جمل لم يرها الدليل", "unseen by this version")]
+            labels += [
+                bilingual("جمل عُدِّل الدليل بعد الاطلاع عليها", "fitted: revised after seeing them"),
+                bilingual("جمل لم يرها الدليل", "unseen by this version"),
+            ]
         if bar is not None:
             handles.append(matplotlib.lines.Line2D([], [], color="#888888", linestyle=(0, (4, 3)), linewidth=0.8))
             labels.append(bilingual("الحد المطلوب", "target") + f" ({bar:g})")
         fig.legend(handles, labels, loc="outside lower center", ncols=min(len(labels), 4))
-        fig.suptitle(bilingual("اتفاق كل نسخة من دليل الترميز مع الترميز المستقل", "Each codebook version against independent coding"))
+        fig.suptitle(
+            bilingual(
+                "اتفاق كل نسخة من دليل الترميز مع الترميز المستقل", "Each codebook version against independent coding"
+            )
+        )
     return _settled(fig)

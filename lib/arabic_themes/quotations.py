@@ -34,8 +34,8 @@ import pandas as pd
 
 from arabic_themes.actors import Actor, find_mentions
 from arabic_themes.errors import InputError, read_yaml
-from arabic_themes.terms import TermError, compile_term
 from arabic_themes.normalisation import GlueRepair, normalize, normalize_word
+from arabic_themes.terms import TermError, compile_term
 
 __all__ = [
     "QUOTATION_COLUMNS",
@@ -168,7 +168,10 @@ def find_quotations(
             continue
         people = mention_groups.get((r.doc_id, r.sentence_id))
         people_local = (
-            [(int(a) - r.start, int(b) - r.start, actor) for a, b, actor in zip(people["start"], people["end"], people["actor"])]
+            [
+                (int(a) - r.start, int(b) - r.start, actor)
+                for a, b, actor in zip(people["start"], people["end"], people["actor"], strict=True)
+            ]
             if people is not None
             else []
         )
@@ -193,7 +196,19 @@ def find_quotations(
                 "attribution": "none",
             }
             if row["kind"] == "quotation":
-                _attribute(row, r.text, opened, closed, people_local, speech_cues, by_id, r, sentences, previous, mention_groups)
+                _attribute(
+                    row,
+                    r.text,
+                    opened,
+                    closed,
+                    people_local,
+                    speech_cues,
+                    by_id,
+                    r,
+                    sentences,
+                    previous,
+                    mention_groups,
+                )
                 row["via"] = _via(r.text, opened, source_cues, people_local, by_id)
             rows.append(row)
     frame = pd.DataFrame(rows, columns=QUOTATION_COLUMNS)
@@ -248,11 +263,11 @@ def _attribute(row, text, opened, closed, people, speech_cues, by_id, r, sentenc
 
 def _via(text: str, opened: int, source_cues, people, by_id) -> str:  # type: ignore[no-untyped-def]
     """The source a sentence cites before a quotation: a media actor id, or the words after the cue."""
-    for a, b, _ in reversed([c for c in source_cues if c[1] <= opened]):
+    for _, b, _ in reversed([c for c in source_cues if c[1] <= opened]):
         media = [p for p in people if by_id[p[2]].kind == "media" and p[0] >= b and p[0] - b <= 25]
         if media:
             return media[0][2]
-        words = [w.strip("،,:\"«»“”") for w in text[b:opened].split()[:2]]
+        words = [w.strip('،,:"«»“”') for w in text[b:opened].split()[:2]]
         words = [w for w in words if w]
         if words:
             return words[0] if len(words) == 1 or not words[0].endswith("ل") else " ".join(words)
@@ -268,7 +283,9 @@ def _similarity(a: str, b: str) -> float:
     return round(max(word_ratio, char_ratio), 3)
 
 
-def compare_quotations(quotes: pd.DataFrame, *, threshold: float = 0.6, same_speaker_threshold: float = 0.4) -> pd.DataFrame:
+def compare_quotations(
+    quotes: pd.DataFrame, *, threshold: float = 0.6, same_speaker_threshold: float = 0.4
+) -> pd.DataFrame:
     """Pairs of quotations from different articles that render the same words.
 
     Similarity is the larger of two difflib ratios on the normalised text (word sequence and
@@ -292,12 +309,30 @@ def compare_quotations(quotes: pd.DataFrame, *, threshold: float = 0.6, same_spe
             speaker = "same speaker" if same_speaker else "speaker differs or unnamed"
             rows.append(
                 {
-                    "doc_a": a["doc_id"], "sentence_a": int(a["sentence_id"]), "speaker_a": a["speaker_label"], "quote_a": a["quote"],
-                    "doc_b": b["doc_id"], "sentence_b": int(b["sentence_id"]), "speaker_b": b["speaker_label"], "quote_b": b["quote"],
-                    "similarity": score, "verdict": f"{wording}, {speaker}",
+                    "doc_a": a["doc_id"],
+                    "sentence_a": int(a["sentence_id"]),
+                    "speaker_a": a["speaker_label"],
+                    "quote_a": a["quote"],
+                    "doc_b": b["doc_id"],
+                    "sentence_b": int(b["sentence_id"]),
+                    "speaker_b": b["speaker_label"],
+                    "quote_b": b["quote"],
+                    "similarity": score,
+                    "verdict": f"{wording}, {speaker}",
                 }
             )
-    columns = ["doc_a", "sentence_a", "speaker_a", "quote_a", "doc_b", "sentence_b", "speaker_b", "quote_b", "similarity", "verdict"]
+    columns = [
+        "doc_a",
+        "sentence_a",
+        "speaker_a",
+        "quote_a",
+        "doc_b",
+        "sentence_b",
+        "speaker_b",
+        "quote_b",
+        "similarity",
+        "verdict",
+    ]
     return pd.DataFrame(rows, columns=columns)
 
 
@@ -305,7 +340,7 @@ def quotation_presence(quotes: pd.DataFrame, pairs: pd.DataFrame, doc_ids: Seque
     """One row per distinct quotation (pairs from :func:`compare_quotations` merged), with the
     speaker and a 0/1 column per article saying where it appears; in order of first appearance."""
     q = quotes[quotes["kind"] == "quotation"].reset_index(drop=True)
-    key = {(d, s, t): i for i, (d, s, t) in enumerate(zip(q["doc_id"], q["sentence_id"], q["quote"]))}
+    key = {(d, s, t): i for i, (d, s, t) in enumerate(zip(q["doc_id"], q["sentence_id"], q["quote"], strict=True))}
     parent = list(range(len(q)))
 
     def find(i: int) -> int:

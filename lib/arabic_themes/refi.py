@@ -115,8 +115,10 @@ def export_project(
     path = Path(path)
     _refuse_overwrite(path, overwrite)
     if isinstance(texts, pd.DataFrame):
-        texts = dict(zip(texts["doc_id"], texts["text"]))
-    missing = [c for c in ["doc_id", "sentence_id", "start", "end", "text", *codebook.theme_ids] if c not in coded.columns]
+        texts = dict(zip(texts["doc_id"], texts["text"], strict=True))
+    missing = [
+        c for c in ["doc_id", "sentence_id", "start", "end", "text", *codebook.theme_ids] if c not in coded.columns
+    ]
     if missing:
         raise ValueError(f"coded sentences lack column(s) {missing}")
     user = stable_guid("user", "arabic-themes automatic coder")
@@ -137,12 +139,19 @@ def export_project(
         source = ET.SubElement(
             sources,
             f"{{{PROJECT_NS}}}TextSource",
-            {"guid": source_guid, "name": str(doc_id), "plainTextPath": f"internal://{source_guid}.txt", "creatingUser": user},
+            {
+                "guid": source_guid,
+                "name": str(doc_id),
+                "plainTextPath": f"internal://{source_guid}.txt",
+                "creatingUser": user,
+            },
         )
         for r in rows.itertuples(index=False):
             start, end = int(r.start), int(r.end)
             if text[start:end] != r.text:
-                raise ValueError(f"{doc_id} sentence {r.sentence_id}: offsets {start}-{end} do not cut its text from the article")
+                raise ValueError(
+                    f"{doc_id} sentence {r.sentence_id}: offsets {start}-{end} do not cut its text from the article"
+                )
             themes = [t for t in codebook.theme_ids if int(getattr(r, t)) == 1]
             if not themes:
                 continue

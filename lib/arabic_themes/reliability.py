@@ -44,7 +44,9 @@ def load_reference(path: str | Path, themes: Sequence[str]) -> pd.DataFrame:
         bad = ~frame[col].str.fullmatch(r"\d+")
         if bad.any():
             line = int(np.argmax(bad.to_numpy())) + 2
-            raise InputError(f"{path}, line {line}: column {col!r} has {frame[col][bad].iloc[0]!r}, expected an integer")
+            raise InputError(
+                f"{path}, line {line}: column {col!r} has {frame[col][bad].iloc[0]!r}, expected an integer"
+            )
     for col in themes:
         bad = ~frame[col].isin(["0", "1"])
         if bad.any():
@@ -76,7 +78,7 @@ def align_reference(coded: pd.DataFrame, reference: pd.DataFrame, themes: Sequen
             f"{len(unmatched)} sentence(s) have no reference row, e.g. {first['doc_id']} "
             f"[{first['start']}:{first['end']}] «{first['text'][:40]}»; was the text re-segmented?"
         )
-    wrong = merged[[not t.startswith(p) for t, p in zip(merged["text"], merged["prefix"])]]
+    wrong = merged[[not t.startswith(p) for t, p in zip(merged["text"], merged["prefix"], strict=True)]]
     if len(wrong):
         first = wrong.iloc[0]
         raise ValueError(

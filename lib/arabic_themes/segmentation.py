@@ -23,6 +23,7 @@ is whitespace only.
 
 from __future__ import annotations
 
+import itertools
 import re
 from collections.abc import Iterable, Mapping
 from pathlib import Path
@@ -145,7 +146,7 @@ def _units(para: str, ends: Iterable[int], headings: Iterable[str]) -> list[tupl
     cuts.discard(len(para))
     bounds = [0, *sorted(cuts), len(para)]
     units: list[tuple[int, int, str]] = []
-    for a, b in zip(bounds, bounds[1:]):
+    for a, b in itertools.pairwise(bounds):
         chunk = para[a:b]
         stripped = chunk.strip()
         if not stripped:
@@ -162,7 +163,10 @@ def _units(para: str, ends: Iterable[int], headings: Iterable[str]) -> list[tupl
     return units
 
 
-def _segment_rows(text: str, doc_id: str, run_in_headings: Iterable[str]) -> list[tuple[str, int, int, int, int, str, str]]:
+_Row = tuple[str, int, int, int, int, str, str]  # one row of SENTENCE_COLUMNS
+
+
+def _segment_rows(text: str, doc_id: str, run_in_headings: Iterable[str]) -> list[_Row]:
     """The rows of :func:`segment_text` as plain tuples (one data frame is built for a whole corpus).
 
     Sentence ends are found with one regex pass over the whole text (a terminator must be followed
@@ -196,7 +200,7 @@ def _segment_rows(text: str, doc_id: str, run_in_headings: Iterable[str]) -> lis
     return rows
 
 
-def _segment_plain(doc_ids: list[str], texts: list[str]) -> list[tuple[str, int, int, int, int, str, str]]:
+def _segment_plain(doc_ids: list[str], texts: list[str]) -> list[_Row]:
     """:func:`_segment_rows` for many articles without run-in headings, in one pass.
 
     The articles are joined with ``"\\n"`` and scanned once, with NumPy look-ups over the code
@@ -248,7 +252,7 @@ def _segment_plain(doc_ids: list[str], texts: list[str]) -> list[tuple[str, int,
     # a line holding a single unit is a heading when it is short and has no final punctuation
     line_size = np.diff(np.append(np.flatnonzero(new_line), line.size))
     alone = np.repeat(line_size == 1, line_size)
-    texts_out = [joined[a:b] for a, b in zip(start.tolist(), end.tolist())]
+    texts_out = [joined[a:b] for a, b in zip(start.tolist(), end.tolist(), strict=True)]
     kinds = ["sentence"] * line.size
     for i in np.flatnonzero(alone).tolist():
         text = texts_out[i]
@@ -264,11 +268,12 @@ def _segment_plain(doc_ids: list[str], texts: list[str]) -> list[tuple[str, int,
             (end - base).tolist(),
             kinds,
             texts_out,
+            strict=True,
         )
     )
 
 
-def _frame(rows: list[tuple[str, int, int, int, int, str, str]]) -> pd.DataFrame:
+def _frame(rows: list[_Row]) -> pd.DataFrame:
     frame = pd.DataFrame(rows, columns=SENTENCE_COLUMNS)
     return frame.astype({"paragraph": "int64", "sentence_id": "int64", "start": "int64", "end": "int64"})
 
@@ -290,7 +295,7 @@ def segment(corpus: pd.DataFrame, run_in_headings: Mapping[str, Iterable[str]] |
     if unknown:
         raise ValueError(f"run-in headings are listed for doc_id(s) not in the corpus: {unknown}")
     doc_ids, texts = corpus["doc_id"].tolist(), corpus["text"].tolist()
-    rows: list[tuple[str, int, int, int, int, str, str]] = []
+    rows: list[_Row] = []
     plain: list[int] = []  # runs of articles without run-in headings go through the one-pass path
     size = 0
 

@@ -174,12 +174,15 @@ _JOIN_REGEX = {"space": r"\s+", "hyphen": "-", "gap": rf"(?:\W+\w+){{0,{_GAP_MAX
 
 
 def compile_term(term: str) -> str:
-    """Regular-expression source equivalent to one term (see the module docstring); a bad term is a :class:`TermError`."""
+    """Regular-expression source equivalent to one term (see the module docstring).
+
+    A term that cannot be parsed, or a ``re:`` pattern that does not compile, is a :class:`TermError`.
+    """
     parsed = _parse_term(term)
     if parsed.regex is not None:
         return parsed.regex
     out = [_word_regex(parsed.words[0])]
-    for join, word in zip(parsed.joins, parsed.words[1:]):
+    for join, word in zip(parsed.joins, parsed.words[1:], strict=True):
         out.append(_JOIN_REGEX[join])
         out.append(_word_regex(word))
     return "".join(out)
@@ -243,7 +246,7 @@ class _Matcher:
             if not v:
                 continue
             bare = p == ""
-            for wid, mode, clitics in self.exact.get(v, ()):
+            for wid, _mode, clitics in self.exact.get(v, ()):
                 if bare or clitics:
                     found.add(wid)
             for s in PRONOUN_SUFFIXES:
@@ -314,7 +317,7 @@ class _Matcher:
                 continue
             starts = first
             ends = first
-            for join, word in zip(term.joins, term.words[1:]):
+            for join, word in zip(term.joins, term.words[1:], strict=True):
                 if starts.size == 0:
                     break
                 m = mask(self.word_ids[word])
@@ -350,4 +353,3 @@ def _matcher(terms: tuple[str, ...]) -> _Matcher:
     """One matcher per set of terms, reused across batches and calls, so that each distinct word
     of the text is matched against the codebook once (its result is cached in the matcher)."""
     return _Matcher(terms)
-
