@@ -1,6 +1,6 @@
 # Two commands do everything on a fresh machine with Python 3.11+ (see README):
 #   make run    set up, then execute every notebook in order, regenerating data/processed/ and figures/
-#   make test   set up, then lint (ruff), then run unit tests, figure regression tests and nbval on every notebook
+#   make test   set up, then lint (ruff) and type-check (mypy), then run unit tests, figure regression tests and nbval on every notebook
 PYTHON ?= python3
 VENV   ?= .venv
 BIN    := $(VENV)/bin
@@ -23,6 +23,7 @@ run: $(STAMP)
 
 test: $(STAMP)
 	$(BIN)/ruff check .
+	$(BIN)/mypy
 	$(PYTEST) --mpl --nbval --nbval-current-env tests notebooks
 
 lab: $(STAMP)

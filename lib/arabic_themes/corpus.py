@@ -177,7 +177,7 @@ def load_corpus(folder: str | Path, *, verify: bool = True) -> pd.DataFrame:
                     "if this is a deliberate new version, update its metadata row."
                 )
         text = read_text(path)
-        record = {col: row.get(col, "") for col in METADATA_COLUMNS}
+        record: dict[str, object] = {col: row.get(col, "") for col in METADATA_COLUMNS}
         record.update({k: v for k, v in row.items() if k not in record})
         record["chars"] = len(text)
         record["text"] = text

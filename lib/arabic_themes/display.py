@@ -66,7 +66,8 @@ def highlighted_sentences(coded: pd.DataFrame, theme: str, limit: int | None = N
     for r in rows.itertuples(index=False):
         spans = evidence[(evidence["doc_id"] == r.doc_id) & (evidence["sentence_id"] == r.sentence_id)]
         marks = sorted({(a - r.start, b - r.start) for a, b in zip(spans["start"], spans["end"], strict=True)})
-        pieces, last = [], 0
+        pieces: list[str] = []
+        last = 0
         for a, b in marks:
             if a < last:  # overlapping spans: extend the current bold run
                 if b > last:

@@ -25,7 +25,7 @@ import warnings
 from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Protocol
+from typing import Any, Protocol
 
 import matplotlib
 import matplotlib.style
@@ -35,6 +35,7 @@ from matplotlib import font_manager, ft2font
 from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 from matplotlib.image import AxesImage
+from matplotlib.typing import RcKeyType
 
 __all__ = [
     "DPI",
@@ -76,7 +77,7 @@ _NEUTRAL = "#4d4d4d"  # articles and words: a neutral grey, so that colour alway
 DPI = 150
 _CMAP = "Blues"  # single-hue sequential: ordered in lightness, readable by colour-blind readers
 
-_RC: dict[str, object] = {
+_RC: dict[RcKeyType, Any] = {
     "figure.dpi": DPI,
     "savefig.dpi": DPI,
     "figure.facecolor": "white",

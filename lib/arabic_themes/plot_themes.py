@@ -14,6 +14,7 @@ import matplotlib.ticker
 import numpy as np
 import pandas as pd
 from matplotlib.figure import Figure
+from matplotlib.typing import LineStyleType
 
 from arabic_themes.codebook import theme_colors
 from arabic_themes.plot_style import (
@@ -274,7 +275,7 @@ def plot_agreement(coded: pd.DataFrame, reference: pd.DataFrame, themes: Sequenc
 
 
 _SET_MARKERS = ["o", "s", "D", "^", "v", "P", "X"]
-_SET_LINES = ["-", "--", ":", "-.", (0, (5, 1)), (0, (1, 1)), (0, (3, 1, 1, 1))]
+_SET_LINES: list[LineStyleType] = ["-", "--", ":", "-.", (0, (5, 1)), (0, (1, 1)), (0, (3, 1, 1, 1))]
 
 
 def plot_agreement_by_version(

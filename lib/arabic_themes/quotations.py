@@ -25,10 +25,11 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from difflib import SequenceMatcher
 from pathlib import Path
+from typing import Any
 
 import pandas as pd
 
@@ -63,6 +64,7 @@ QUOTATION_COLUMNS = [
     "attribution",
 ]
 
+_Span = tuple[int, int, str]  # (start, end, what) of a cue or a mention, offsets in the sentence
 _PAIRED = {"«": "»", "“": "”"}
 _SPEAKER_KINDS = ("person", "organisation", "media")
 
@@ -215,7 +217,19 @@ def find_quotations(
     return frame.astype({"sentence_id": "int64", "start": "int64", "end": "int64", "words": "int64"})
 
 
-def _attribute(row, text, opened, closed, people, speech_cues, by_id, r, sentences, previous, mention_groups) -> None:  # type: ignore[no-untyped-def]
+def _attribute(
+    row: dict[str, object],
+    text: str,
+    opened: int,
+    closed: int,
+    people: list[_Span],
+    speech_cues: list[_Span],
+    by_id: Mapping[str, Actor],
+    r: Any,  # the sentence, a row of sentences.itertuples()
+    sentences: pd.DataFrame,
+    previous: Mapping[tuple[str, int], tuple[str, int]],
+    mention_groups: Mapping[Any, pd.DataFrame],
+) -> None:
     """Fill speaker, label, written form, cue and attribution of one quotation (rules 1–5)."""
     persons = [(a, b, actor) for a, b, actor in people if by_id[actor].kind == "person"] or list(people)
 
@@ -261,7 +275,7 @@ def _attribute(row, text, opened, closed, people, speech_cues, by_id, r, sentenc
             row.update(speaker_label=label, speaker_as_written=label, cue=cue[2], attribution="unnamed")
 
 
-def _via(text: str, opened: int, source_cues, people, by_id) -> str:  # type: ignore[no-untyped-def]
+def _via(text: str, opened: int, source_cues: list[_Span], people: list[_Span], by_id: Mapping[str, Actor]) -> str:
     """The source a sentence cites before a quotation: a media actor id, or the words after the cue."""
     for _, b, _ in reversed([c for c in source_cues if c[1] <= opened]):
         media = [p for p in people if by_id[p[2]].kind == "media" and p[0] >= b and p[0] - b <= 25]
