@@ -24,7 +24,7 @@ run: $(STAMP)
 test: $(STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/mypy
-	$(PYTEST) --mpl --nbval --nbval-current-env tests notebooks
+	$(PYTEST) --nbval --nbval-current-env tests notebooks
 
 lab: $(STAMP)
 	$(BIN)/jupyter lab notebooks

@@ -25,6 +25,7 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
+
 from arabic_themes import load_corpus, load_glue_repairs, segment
 from arabic_themes.coding import code_sentences, code_sentences_naive, load_codebook
 

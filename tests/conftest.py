@@ -10,18 +10,21 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
+
 from arabic_themes.corpus import load_corpus
 from arabic_themes.normalisation import GlueRepair, load_glue_repairs
 from arabic_themes.segmentation import load_run_in_headings, segment
 
-_ROOT = Path(__file__).resolve().parents[1]
+#: The repository root and its data folder, for tests and module-level parametrisation (``from conftest import DATA``).
+ROOT = Path(__file__).resolve().parents[1]
+DATA = ROOT / "data"
 
 
 @pytest.fixture(scope="session")
 def repo_root() -> Path:
     """The repository root (the folder holding ``pyproject.toml`` and ``data/``)."""
-    assert (_ROOT / "pyproject.toml").is_file()
-    return _ROOT
+    assert (ROOT / "pyproject.toml").is_file()
+    return ROOT
 
 
 @pytest.fixture(scope="session")

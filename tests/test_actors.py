@@ -6,12 +6,14 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
+
 from arabic_themes.actors import ACTOR_KINDS, Actor, actor_pattern, count_mentions, find_mentions, load_actors
 from arabic_themes.corpus import load_corpus
 from arabic_themes.normalisation import load_glue_repairs
 from arabic_themes.segmentation import load_run_in_headings, segment, segment_text
 
-ROOT = Path(__file__).resolve().parents[1]
+from conftest import ROOT
+
 ACTORS_YAML = ROOT / "data" / "actors.yaml"
 
 

@@ -8,6 +8,9 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
 from arabic_themes import load_corpus, load_glue_repairs, load_run_in_headings, segment
 from arabic_themes.coding import (
     CodebookError,
@@ -17,10 +20,8 @@ from arabic_themes.coding import (
     load_codebook,
     parse_evidence,
 )
-from hypothesis import given, settings
-from hypothesis import strategies as st
 
-ROOT = Path(__file__).resolve().parents[1]
+from conftest import ROOT
 
 
 def _matches(term: str, text: str) -> list[str]:

@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pandas as pd
+
 from arabic_themes import load_corpus, load_glue_repairs
 from arabic_themes.concordance import PDI, RLI, kwic
 from arabic_themes.display import rtl_html, rtl_table
 
-ROOT = Path(__file__).resolve().parents[1]
+from conftest import ROOT
 
 
 def test_kwic_finds_both_spellings_and_offsets_are_raw() -> None:

@@ -11,6 +11,7 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
+
 from arabic_themes.corpus import (
     METADATA_COLUMNS,
     CorpusError,

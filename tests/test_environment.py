@@ -4,11 +4,10 @@ from __future__ import annotations
 
 import re
 import tomllib
-from pathlib import Path
 
 import yaml
 
-ROOT = Path(__file__).resolve().parents[1]
+from conftest import ROOT
 
 
 def _canonical(name: str) -> str:
@@ -66,3 +65,9 @@ def test_environment_installs_the_package_itself() -> None:
     env = yaml.safe_load((ROOT / "environment.yml").read_text(encoding="utf-8"))
     pip = next(d["pip"] for d in env["dependencies"] if isinstance(d, dict))
     assert "-e ." in pip
+
+
+def test_figure_tests_compare_images_under_plain_pytest() -> None:
+    """pytest-mpl compares nothing without --mpl, so it is in pytest's own configuration."""
+    pytest_config = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["tool"]["pytest"]
+    assert "--mpl" in pytest_config["ini_options"]["addopts"].split()

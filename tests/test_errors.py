@@ -6,6 +6,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
+
 from arabic_themes import (
     CodebookError,
     InputError,

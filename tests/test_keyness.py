@@ -7,9 +7,10 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
+
 from arabic_themes.keyness import arabic_stopwords, load_spelling_variants, top_terms, weighted_log_odds, word_counts
 
-DATA = Path(__file__).resolve().parents[1] / "data"
+from conftest import DATA
 
 
 def units(**texts: str) -> pd.DataFrame:

@@ -8,10 +8,11 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-from arabic_themes.normalisation import GlueRepair, NormalizedText, load_glue_repairs, normalize, normalize_word
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from pyarabic import araby
+
+from arabic_themes.normalisation import GlueRepair, NormalizedText, load_glue_repairs, normalize, normalize_word
 
 SETTINGS = settings(max_examples=200, deadline=None)
 

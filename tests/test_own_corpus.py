@@ -11,6 +11,7 @@ import sys
 from pathlib import Path
 
 import pytest
+
 from arabic_themes.cli import main
 from arabic_themes.notebooks import PROJECT, analysis_parameters
 

@@ -21,6 +21,11 @@ import matplotlib
 import numpy as np
 import pandas as pd
 import pytest
+from bidi import get_display
+from matplotlib import font_manager, ft2font
+from matplotlib.backends.backend_agg import FigureCanvasAgg
+from matplotlib.figure import Figure
+
 from arabic_themes import plot_style, plot_themes, plotting
 from arabic_themes.plotting import (
     THEME_COLORS,
@@ -37,10 +42,6 @@ from arabic_themes.plotting import (
     save_figure,
     theme_color,
 )
-from bidi import get_display
-from matplotlib import font_manager, ft2font
-from matplotlib.backends.backend_agg import FigureCanvasAgg
-from matplotlib.figure import Figure
 
 MPL = dict(baseline_dir="baseline", tolerance=2, savefig_kwargs={"dpi": 100})
 

@@ -6,6 +6,7 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
+
 from arabic_themes import load_actors, load_glue_repairs, load_run_in_headings, segment, segment_text
 from arabic_themes.corpus import load_corpus
 from arabic_themes.quotations import (
@@ -17,7 +18,7 @@ from arabic_themes.quotations import (
     quote_spans,
 )
 
-DATA = Path(__file__).resolve().parents[1] / "data"
+from conftest import DATA
 
 
 @pytest.fixture(scope="module")

@@ -9,10 +9,12 @@ from pathlib import Path
 from xml.etree import ElementTree as ET
 
 import pytest
+
 from arabic_themes import code_sentences, load_codebook, load_corpus, load_glue_repairs, load_run_in_headings, segment
 from arabic_themes.refi import CODEBOOK_NS, PROJECT_NS, export_codebook, export_project, stable_guid
 
-DATA = Path(__file__).resolve().parents[1] / "data"
+from conftest import DATA
+
 GUID = re.compile(r"^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$")
 P = f"{{{PROJECT_NS}}}"
 

@@ -7,6 +7,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 import pytest
+
 from arabic_themes.reliability import agreement, align_reference, disagreements, load_reference
 
 

@@ -7,9 +7,10 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
-from arabic_themes.segmentation import SENTENCE_COLUMNS, load_run_in_headings, segment, segment_text
 from hypothesis import given, settings
 from hypothesis import strategies as st
+
+from arabic_themes.segmentation import SENTENCE_COLUMNS, load_run_in_headings, segment, segment_text
 
 SETTINGS = settings(max_examples=200, deadline=None)
 _END = re.compile(r"[.!?؟؛…]+[\"'”’»″)\]]*$")

@@ -7,9 +7,11 @@ import re
 from pathlib import Path
 
 import pytest
+
 from arabic_themes import load_corpus, load_run_in_headings, segment
 
-ROOT = Path(__file__).resolve().parents[1]
+from conftest import ROOT
+
 CLAIM_COLUMNS = ["claim_id", "topic", "doc_id", "sentence_id", "start", "end", "quote", "says", "agree", "note"]
 TIMELINE_COLUMNS = [
     "event_id",
