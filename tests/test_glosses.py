@@ -13,8 +13,16 @@ import pandas as pd
 import pytest
 
 from arabic_themes import (
-    add_glosses, find_quotations, gloss_for, load_actors, load_cues, load_glosses, load_spelling_variants,
-    top_terms, weighted_log_odds, word_counts,
+    add_glosses,
+    find_quotations,
+    gloss_for,
+    load_actors,
+    load_cues,
+    load_glosses,
+    load_spelling_variants,
+    top_terms,
+    weighted_log_odds,
+    word_counts,
 )
 from arabic_themes.glosses import COLUMNS
 
@@ -33,12 +41,12 @@ def glosses(gloss_path: Path, corpus: pd.DataFrame) -> pd.DataFrame:
 
 def span_counts(glosses: pd.DataFrame, kinds: set[str]) -> Counter[tuple[str, int, int]]:
     rows = glosses[glosses["kind"].isin(kinds)]
-    return Counter(zip(rows["doc_id"], rows["start"].astype(int), rows["end"].astype(int)))
+    return Counter(zip(rows["doc_id"], rows["start"].astype(int), rows["end"].astype(int), strict=True))
 
 
 def test_every_corpus_unit_has_exactly_one_gloss(glosses: pd.DataFrame, sentences: pd.DataFrame) -> None:
     counts = span_counts(glosses, {"unit"})
-    keys = list(zip(sentences["doc_id"], sentences["start"].astype(int), sentences["end"].astype(int)))
+    keys = list(zip(sentences["doc_id"], sentences["start"].astype(int), sentences["end"].astype(int), strict=True))
     assert len(keys) == 169
     assert [k for k in keys if counts[k] != 1] == []
     assert set(counts) == set(keys), "unit glosses for spans that are not units of the corpus"
@@ -48,12 +56,14 @@ def test_every_quotation_and_term_has_exactly_one_gloss_of_its_kind(
     glosses: pd.DataFrame, sentences: pd.DataFrame, repo_root: Path, glue_repairs
 ) -> None:
     data = repo_root / "data"
-    quotes = find_quotations(sentences, load_actors(data / "actors.yaml"), load_cues(data / "attribution_cues.yaml"), glue_repairs)
+    quotes = find_quotations(
+        sentences, load_actors(data / "actors.yaml"), load_cues(data / "attribution_cues.yaml"), glue_repairs
+    )
     assert len(quotes) > 0
     for kind in ("quotation", "term"):
         counts = span_counts(glosses, {kind})
         shown = quotes[quotes["kind"] == kind]
-        keys = list(zip(shown["doc_id"], shown["start"].astype(int), shown["end"].astype(int)))
+        keys = list(zip(shown["doc_id"], shown["start"].astype(int), shown["end"].astype(int), strict=True))
         assert [k for k in keys if counts[k] != 1] == [], kind
         assert set(counts) == set(keys), f"{kind} glosses for spans find_quotations does not return"
 
@@ -61,7 +71,7 @@ def test_every_quotation_and_term_has_exactly_one_gloss_of_its_kind(
 def test_every_claim_has_exactly_one_gloss(glosses: pd.DataFrame, repo_root: Path) -> None:
     claims = pd.read_csv(repo_root / "data" / "claims.csv", keep_default_na=False)
     counts = span_counts(glosses, {"claim"})
-    keys = list(zip(claims["doc_id"], claims["start"].astype(int), claims["end"].astype(int)))
+    keys = list(zip(claims["doc_id"], claims["start"].astype(int), claims["end"].astype(int), strict=True))
     assert [k for k in keys if counts[k] != 1] == []
     assert set(counts) == set(keys)
 
@@ -78,19 +88,17 @@ def test_every_keyness_label_notebook_05_can_show_has_a_gloss(
     assert sorted(set(shown) - set(words["term"])) == []
     assert not words["term"].duplicated().any()
     # the label's Arabic is a spelling the article uses, and the term is the word counted
-    forms = dict(zip(keyness["word"], keyness["as_written"]))
-    assert all(forms.get(t) == a for t, a in zip(words["term"], words["arabic"]))
+    forms = dict(zip(keyness["word"], keyness["as_written"], strict=True))
+    assert all(forms.get(t) == a for t, a in zip(words["term"], words["arabic"], strict=True))
 
 
-def test_each_span_gloss_cuts_its_arabic_from_the_raw_text(
-    gloss_path: Path, raw_texts: dict[str, str]
-) -> None:
+def test_each_span_gloss_cuts_its_arabic_from_the_raw_text(gloss_path: Path, raw_texts: dict[str, str]) -> None:
     with gloss_path.open(encoding="utf-8", newline="") as handle:
         rows = list(csv.DictReader(handle))
     spans = [r for r in rows if r["kind"] != "word"]
     assert len(spans) == 169 + 33 + 70
     for n, row in enumerate(spans):
-        assert raw_texts[row["doc_id"]][int(row["start"]):int(row["end"])] == row["arabic"], n
+        assert raw_texts[row["doc_id"]][int(row["start"]) : int(row["end"])] == row["arabic"], n
 
 
 def test_glosses_are_filled_english_and_the_file_is_sorted(gloss_path: Path, glosses: pd.DataFrame) -> None:
@@ -162,12 +170,16 @@ def test_loader_names_file_and_line_of_a_bad_row(tmp_path: Path, bad: list[str],
 
 
 def test_loader_counts_lines_after_a_multi_line_field(tmp_path: Path) -> None:
-    path = write(tmp_path, [["unit", "d1", "0", "5", "", "مرحبا", "two\nlines"], ["unit", "d1", "9", "3", "", "مرحبا", "x"]])
+    path = write(
+        tmp_path, [["unit", "d1", "0", "5", "", "مرحبا", "two\nlines"], ["unit", "d1", "9", "3", "", "مرحبا", "x"]]
+    )
     with pytest.raises(ValueError, match=re.escape(f"{path}, line 4: start 9")):
         load_glosses(path)
 
 
-def test_loader_checks_offsets_against_the_corpus(tmp_path: Path, corpus: pd.DataFrame, raw_texts: dict[str, str]) -> None:
+def test_loader_checks_offsets_against_the_corpus(
+    tmp_path: Path, corpus: pd.DataFrame, raw_texts: dict[str, str]
+) -> None:
     doc = corpus["doc_id"].iloc[0]
     text = raw_texts[doc]
     good = ["unit", doc, "10", "20", "", text[10:20], "a gloss"]
@@ -201,13 +213,16 @@ def test_add_glosses_keeps_rows_order_and_count(glosses: pd.DataFrame, sentences
     assert out["english"].iloc[-1] == ""
     assert (out["english"].iloc[:-1] != "").all()
     units = glosses[glosses["kind"] == "unit"].set_index(["doc_id", "start", "end"])["english"]
-    expected = [units[(d, s, e)] for d, s, e in zip(shuffled["doc_id"], shuffled["start"], shuffled["end"])]
+    expected = [
+        units[(d, s, e)] for d, s, e in zip(shuffled["doc_id"], shuffled["start"], shuffled["end"], strict=True)
+    ]
     assert out["english"].iloc[: len(shuffled)].tolist() == expected
 
 
 def test_add_glosses_prefers_the_first_kind_when_a_span_is_glossed_twice() -> None:
     glosses = pd.DataFrame(
-        [["claim", "d", 0, 5, "", "مرحبا", "as a claim"], ["unit", "d", 0, 5, "", "مرحبا", "as a unit"]], columns=COLUMNS
+        [["claim", "d", 0, 5, "", "مرحبا", "as a claim"], ["unit", "d", 0, 5, "", "مرحبا", "as a unit"]],
+        columns=COLUMNS,
     )
     frame = pd.DataFrame({"doc_id": ["d", "d"], "start": [0, 0], "end": [5, 5]})
     assert add_glosses(frame, glosses)["english"].tolist() == ["as a unit", "as a unit"]

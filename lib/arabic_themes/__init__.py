@@ -29,8 +29,8 @@ from arabic_themes.concordance import kwic
 from arabic_themes.corpus import CorpusError, load_corpus, read_text, write_metadata_template
 from arabic_themes.describe import corpus_sizes, normalisation_changes, normalisation_examples
 from arabic_themes.display import highlighted_sentences, rtl_html, rtl_table
-from arabic_themes.glosses import add_glosses, gloss_for, load_glosses
 from arabic_themes.errors import InputError, InputNotFoundError
+from arabic_themes.glosses import add_glosses, gloss_for, load_glosses
 from arabic_themes.keyness import load_spelling_variants, top_terms, weighted_log_odds, word_counts
 from arabic_themes.normalisation import GlueRepair, NormalizedText, load_glue_repairs, normalize, normalize_word
 from arabic_themes.plotting import (

@@ -11,11 +11,14 @@ not published translations.
 from __future__ import annotations
 
 import csv
+import io
 import re
 from collections.abc import Sequence
 from pathlib import Path
 
 import pandas as pd
+
+from arabic_themes.errors import InputError, read_input_text
 
 __all__ = ["COLUMNS", "SPAN_KINDS", "WORD_KINDS", "add_glosses", "gloss_for", "load_glosses"]
 
@@ -36,20 +39,22 @@ def load_glosses(path: str | Path, corpus: pd.DataFrame | None = None) -> pd.Dat
     nullable integers (``<NA>`` for words), text columns as strings.
     """
     path = Path(path)
-    if not path.is_file():
-        raise FileNotFoundError(f"gloss table not found: {path}")
-    texts = dict(zip(corpus["doc_id"], corpus["text"])) if corpus is not None else None
+    text = read_input_text(path, "gloss table", encoding="utf-8-sig")
+    texts = dict(zip(corpus["doc_id"], corpus["text"], strict=True)) if corpus is not None else None
     rows: list[dict[str, object]] = []
     seen: dict[tuple[str, str, str, str, str], int] = {}
-    with path.open(encoding="utf-8-sig", newline="") as handle:
-        reader = csv.DictReader(handle)
+    reader = csv.DictReader(io.StringIO(text, newline=""))
+    line = 1
+    try:
         missing = [c for c in COLUMNS if c not in (reader.fieldnames or [])]
         if missing:
-            raise ValueError(f"{path}: missing column(s) {missing}; expected {','.join(COLUMNS)}")
+            raise InputError(f"{path}: missing column(s) {missing}; expected {','.join(COLUMNS)}")
         line = reader.line_num + 1  # line where the next record starts
         for row in reader:
             rows.append(_check_row(path, line, row, texts, seen))
             line = reader.line_num + 1
+    except csv.Error as exc:
+        raise InputError(f"{path}, line {line}: not valid CSV: {exc}") from None
     frame = pd.DataFrame(rows, columns=COLUMNS)
     return frame.astype({"start": "Int64", "end": "Int64"})
 
@@ -61,47 +66,49 @@ def _check_row(
     texts: dict[str, str] | None,
     seen: dict[tuple[str, str, str, str, str], int],
 ) -> dict[str, object]:
-    """One record of :func:`load_glosses`, checked; raises ``ValueError`` naming ``path, line``."""
+    """One record of :func:`load_glosses`, checked; raises :class:`InputError` naming ``path, line``."""
     where = f"{path}, line {line}"
     if None in row or any(row[c] is None for c in COLUMNS):
-        raise ValueError(f"{where}: expected {len(COLUMNS)} fields ({','.join(COLUMNS)})")
+        raise InputError(f"{where}: expected {len(COLUMNS)} fields ({','.join(COLUMNS)})")
     values = {c: str(row[c]) for c in COLUMNS}
     kind = values["kind"].strip()
     if kind not in SPAN_KINDS + WORD_KINDS:
-        raise ValueError(f"{where}: kind {kind!r} is not one of {', '.join(SPAN_KINDS + WORD_KINDS)}")
+        raise InputError(f"{where}: kind {kind!r} is not one of {', '.join(SPAN_KINDS + WORD_KINDS)}")
     for col in ("arabic", "english"):
         if not values[col].strip():
-            raise ValueError(f"{where}: column {col!r} is empty")
+            raise InputError(f"{where}: column {col!r} is empty")
     start: int | None = None
     end: int | None = None
     if kind in SPAN_KINDS:
         if not values["doc_id"].strip():
-            raise ValueError(f"{where}: a {kind} gloss needs a doc_id")
+            raise InputError(f"{where}: a {kind} gloss needs a doc_id")
         for col in ("start", "end"):
             if not _DIGITS.fullmatch(values[col]):
-                raise ValueError(f"{where}: column {col!r} has {values[col]!r}, expected a non-negative integer offset")
+                raise InputError(f"{where}: column {col!r} has {values[col]!r}, expected a non-negative integer offset")
         start, end = int(values["start"]), int(values["end"])
         if start >= end:
-            raise ValueError(f"{where}: start {start} must be smaller than end {end}")
+            raise InputError(f"{where}: start {start} must be smaller than end {end}")
         if texts is not None:
             doc = values["doc_id"]
             if doc not in texts:
-                raise ValueError(f"{where}: doc_id {doc!r} is not in the corpus")
+                raise InputError(f"{where}: doc_id {doc!r} is not in the corpus")
             if end > len(texts[doc]):
-                raise ValueError(f"{where}: end {end} is past the end of {doc!r} ({len(texts[doc])} characters)")
+                raise InputError(f"{where}: end {end} is past the end of {doc!r} ({len(texts[doc])} characters)")
             if texts[doc][start:end] != values["arabic"]:
-                raise ValueError(
+                raise InputError(
                     f"{where}: 'arabic' is not the text at {doc}[{start}:{end}] "
                     f"({values['arabic'][:30]!r} vs {texts[doc][start:end][:30]!r})"
                 )
     else:
         if not values["term"].strip():
-            raise ValueError(f"{where}: a {kind} gloss needs the word in 'term'")
+            raise InputError(f"{where}: a {kind} gloss needs the word in 'term'")
         if values["doc_id"] or values["start"] or values["end"]:
-            raise ValueError(f"{where}: a {kind} gloss is keyed by 'term' only; leave doc_id, start and end empty")
+            raise InputError(f"{where}: a {kind} gloss is keyed by 'term' only; leave doc_id, start and end empty")
     key = (kind, values["doc_id"], values["start"], values["end"], values["term"])
     if key in seen:
-        raise ValueError(f"{where}: the same key ({', '.join(k for k in key if k)}) is already glossed on line {seen[key]}")
+        raise InputError(
+            f"{where}: the same key ({', '.join(k for k in key if k)}) is already glossed on line {seen[key]}"
+        )
     seen[key] = line
     return {**values, "kind": kind, "start": start, "end": end}
 
@@ -127,16 +134,17 @@ def gloss_for(
         table = glosses[glosses["kind"].isin(kinds)].copy()
         table["_rank"] = table["kind"].map({k: i for i, k in enumerate(kinds)})
         table = table.sort_values("_rank", kind="stable").drop_duplicates(_KEY)
-        lookup = {
-            (d, int(s), int(e)): g for d, s, e, g in zip(table["doc_id"], table["start"], table["end"], table["english"])
+        lookup: dict[object, str] = {
+            (d, int(s), int(e)): g
+            for d, s, e, g in zip(table["doc_id"], table["start"], table["end"], table["english"], strict=True)
         }
-        keys = zip(frame["doc_id"].astype(str), frame["start"], frame["end"])
+        keys = zip(frame["doc_id"].astype(str), frame["start"], frame["end"], strict=True)
         values = [lookup.get((d, int(s), int(e)), "") if pd.notna(s) and pd.notna(e) else "" for d, s, e in keys]
     elif by == "word":
         if word_column not in frame.columns:
             raise ValueError(f"gloss_for(by='word') needs the column {word_column!r}")
         table = glosses[glosses["kind"].isin(WORD_KINDS)].drop_duplicates("term")
-        lookup = dict(zip(table["term"], table["english"]))
+        lookup = dict(zip(table["term"], table["english"], strict=True))
         values = [lookup.get(str(w), "") for w in frame[word_column]]
     else:
         raise ValueError(f"by must be 'span' or 'word', not {by!r}")
