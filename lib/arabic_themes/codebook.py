@@ -167,6 +167,15 @@ def _as_terms(value: object, where: str) -> tuple[str, ...]:
     return tuple(v.strip() for v in value)
 
 
+def _check_terms(terms: Sequence[str], where: str) -> None:
+    """Every term compiles; the first that does not is a CodebookError naming it."""
+    for term in terms:
+        try:
+            compile_term(term)
+        except TermError as exc:
+            raise CodebookError(f"{where}: bad pattern {term!r}: {exc}") from None
+
+
 def _parse_indicator(raw: object, theme_id: str, where: str) -> Indicator:
     if not isinstance(raw, dict):
         raise CodebookError(f"{where}: each indicator must be a mapping with id and any/all")
@@ -193,11 +202,7 @@ def _parse_indicator(raw: object, theme_id: str, where: str) -> Indicator:
             )
         groups = tuple(_as_terms(g, f"{where} (all, group {i + 1})") for i, g in enumerate(all_))
     exclude = _as_terms(raw["not"], where + " (not)") if "not" in raw else ()
-    for term in [t for g in groups for t in g] + list(exclude):
-        try:
-            compile_term(term)
-        except TermError as exc:
-            raise CodebookError(f"{where}: bad pattern {term!r}: {exc}") from None
+    _check_terms([t for g in groups for t in g] + list(exclude), where)
     return Indicator(ind_id, groups, exclude, str(raw.get("note", "") or ""))
 
 
@@ -295,11 +300,7 @@ def _parse_drop_rules(raw: object, theme_id: str, where: str) -> tuple[DropRule,
                 raise CodebookError(f"{at}: a theme cannot be dropped for itself")
         terms = _as_terms(rule["any"], at + " (any)") if "any" in rule else ()
         unless = _as_terms(rule["unless"], at + " (unless)") if "unless" in rule else ()
-        for term in terms + unless:
-            try:
-                compile_term(term)
-            except TermError as exc:
-                raise CodebookError(f"{at}: bad pattern {term!r}: {exc}") from None
+        _check_terms(terms + unless, at)
         rules.append(DropRule(other, terms, unless, str(rule.get("note", "") or "")))
     return tuple(rules)
 
