@@ -1,5 +1,7 @@
 """The term language of codebooks, cue lists and :func:`~arabic_themes.concordance.kwic`, and its matcher.
 
+Written for researchers, with examples and common mistakes, in ``docs/term_language.md``; in brief:
+
 A *term* is one or more words separated by spaces:
 
 * every word accepts the proclitics و/ف, then ب/ك/ل, then the article ال (``دعم`` matches
