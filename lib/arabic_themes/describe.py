@@ -10,7 +10,7 @@ from collections.abc import Iterable
 import pandas as pd
 from pyarabic import araby
 
-from arabic_themes.normalisation import GlueRepair, normalize
+from arabic_themes.normalisation import _DELETE, _REPLACE_RULES, GlueRepair, normalize, normalize_word
 
 __all__ = ["corpus_sizes", "normalisation_changes", "normalisation_examples"]
 
@@ -38,24 +38,28 @@ def corpus_sizes(corpus: pd.DataFrame, sentences: pd.DataFrame) -> pd.DataFrame:
     return pd.concat([out, pd.DataFrame([total])], ignore_index=True)
 
 
-def _rule(ch: str) -> str:
-    if ch in araby.TASHKEEL or ch in (araby.SMALL_ALEF, "\u0670") or unicodedata.category(ch) == "Mn":
-        return "diacritic removed"
-    if ch == araby.TATWEEL:
-        return "tatweel removed"
-    if ch in "أإآٱ":
-        return "alef variant → ا"
-    if ch in "ؤئ":
-        return "hamza seat → و/ي"
-    if ch == "ى":
-        return "alef maqsura → ي"
-    if ch == "ة":
-        return "teh marbuta → ه"
-    if ch.isdigit():
-        return "digit → ASCII"
-    if ch.isalpha() and ch.isascii():
-        return "Latin lower-cased"
-    return "other (format/bidi mark, Persian letter)"
+_OTHER = "other (format/bidi mark, Persian letter)"
+#: Replacement rules of the normalisation tables that the report counts under "other".
+_REPORTED_AS_OTHER = {"Persian letter → Arabic"}
+
+
+def _rule(ch: str) -> str | None:
+    """The report's name for what normalisation does to the character ``ch``; None if it leaves it alone.
+
+    Derived from the normalisation tables: a deleted character is a diacritic (any combining mark), the
+    tatweel or other (joiners, bidi marks); a replaced one is named by its replacement rule; any other
+    change is lower-casing, of a Latin letter or of another script's (other).
+    """
+    if normalize_word(ch) == ch:
+        return None
+    if ch in _DELETE:
+        if ch == araby.TATWEEL:
+            return "tatweel removed"
+        return "diacritic removed" if unicodedata.category(ch) == "Mn" else _OTHER
+    for name, table in _REPLACE_RULES.items():
+        if ch in table:
+            return _OTHER if name in _REPORTED_AS_OTHER else name
+    return "Latin lower-cased" if ch.isascii() else _OTHER
 
 
 def normalisation_changes(corpus: pd.DataFrame, repairs: Iterable[GlueRepair] | None = None) -> pd.DataFrame:
@@ -64,12 +68,10 @@ def normalisation_changes(corpus: pd.DataFrame, repairs: Iterable[GlueRepair] | 
     rows = []
     for doc_id, raw in zip(corpus["doc_id"], corpus["text"], strict=True):
         counts: Counter[str] = Counter()
-        for ch in raw:
-            if ch.isspace():
-                continue
-            norm = normalize(ch).text
-            if norm != ch:
-                counts[_rule(ch)] += 1
+        for ch, n in Counter(raw).items():  # each distinct character once
+            rule = _rule(ch)
+            if rule is not None:
+                counts[rule] += n
         counts["glued words repaired"] = len(normalize(raw, repairs).repairs)
         rows.append({"doc_id": doc_id, **counts})
     frame = pd.DataFrame(rows).fillna(0)

@@ -49,19 +49,18 @@ _DELETE |= set(araby.DIACRITICS)
 _DELETE |= {chr(c) for c in range(0x0610, 0x061B)} | {chr(c) for c in range(0x06D6, 0x06EE)}
 _DELETE |= {"\u200c", "\u200d", "\u200e", "\u200f", "\u061c", "\ufeff"}  # joiners and bidi marks
 
-_REPLACE: dict[str, str] = {}
-for _alef in (araby.ALEF_HAMZA_ABOVE, araby.ALEF_HAMZA_BELOW, araby.ALEF_MADDA, araby.ALEF_WASLA):
-    _REPLACE[_alef] = araby.ALEF
-_REPLACE[araby.WAW_HAMZA] = araby.WAW
-_REPLACE[araby.YEH_HAMZA] = araby.YEH
-_REPLACE[araby.ALEF_MAKSURA] = araby.YEH
-_REPLACE[araby.TEH_MARBUTA] = araby.HEH
-_REPLACE["\u06a9"] = araby.KAF  # Persian keheh
-_REPLACE["\u06cc"] = araby.YEH  # Farsi yeh
-for _i, _d in enumerate("٠١٢٣٤٥٦٧٨٩"):
-    _REPLACE[_d] = str(_i)
-for _i, _d in enumerate("۰۱۲۳۴۵۶۷۸۹"):
-    _REPLACE[_d] = str(_i)
+# The 1:1 replacements, by rule; the names are the ones reports use (describe.normalisation_changes).
+_REPLACE_RULES: dict[str, dict[str, str]] = {
+    "alef variant → ا": dict.fromkeys(
+        (araby.ALEF_HAMZA_ABOVE, araby.ALEF_HAMZA_BELOW, araby.ALEF_MADDA, araby.ALEF_WASLA), araby.ALEF
+    ),
+    "hamza seat → و/ي": {araby.WAW_HAMZA: araby.WAW, araby.YEH_HAMZA: araby.YEH},
+    "alef maqsura → ي": {araby.ALEF_MAKSURA: araby.YEH},
+    "teh marbuta → ه": {araby.TEH_MARBUTA: araby.HEH},
+    "Persian letter → Arabic": {"\u06a9": araby.KAF, "\u06cc": araby.YEH},  # keheh, Farsi yeh
+    "digit → ASCII": {d: str(i) for digits in ("٠١٢٣٤٥٦٧٨٩", "۰۱۲۳۴۵۶۷۸۹") for i, d in enumerate(digits)},
+}
+_REPLACE: dict[str, str] = {ch: new for rule in _REPLACE_RULES.values() for ch, new in rule.items()}
 
 _DELETE_RE = re.compile("[" + "".join(re.escape(c) for c in sorted(_DELETE)) + "]")
 _TABLE = str.maketrans({**_REPLACE, **{c: None for c in _DELETE}})
