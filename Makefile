@@ -7,7 +7,7 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 PYTEST := $(BIN)/python -m pytest
 
-.PHONY: setup run test lab baselines benchmark clean-venv
+.PHONY: setup run test lab baselines benchmark check-render clean-venv
 
 $(STAMP): pyproject.toml constraints.txt
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Python 3.11+ is needed, found " + sys.version)'
@@ -35,6 +35,11 @@ baselines: $(STAMP)
 
 benchmark: $(STAMP)
 	$(BIN)/python benchmarks/bench_coding.py
+
+# Render every notebook as GitHub shows it (styles and scripts stripped, ~1,000 px wide) and screenshot it in
+# headless Chromium (Debian package `chromium`) into build/render/; prints each page's height and file size.
+check-render: $(STAMP)
+	$(BIN)/python tools/render_check.py
 
 clean-venv:
 	rm -rf $(VENV)
