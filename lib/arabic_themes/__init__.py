@@ -52,12 +52,23 @@ from arabic_themes.plotting import (
     save_figure,
     theme_color,
 )
+from arabic_themes.prevalence import estimate_prevalence
 from arabic_themes.quotations import Cues, compare_quotations, find_quotations, load_cues, quotation_presence
-from arabic_themes.refi import export_codebook, export_project
-from arabic_themes.reliability import agreement, align_reference, align_texts, disagreements, load_reference
+from arabic_themes.refi import export_codebook, export_project, export_sample_project, read_qdpx
+from arabic_themes.reliability import (
+    agreement,
+    align_reference,
+    align_sample,
+    align_texts,
+    disagreements,
+    load_reference,
+    nominal_alpha,
+)
+from arabic_themes.sampling import draw_sample, write_sample
 from arabic_themes.scale import code_dask
 from arabic_themes.segmentation import load_run_in_headings, segment, segment_text
 from arabic_themes.terms import TermError, compile_term
+from arabic_themes.validation import read_human_coding, validate
 
 __version__ = "0.1.0"
 
@@ -66,6 +77,7 @@ __all__ = [
     "add_glosses",
     "agreement",
     "align_reference",
+    "align_sample",
     "align_texts",
     "arabic_label",
     "bilingual",
@@ -82,9 +94,11 @@ __all__ = [
     "count_mentions",
     "Cues",
     "disagreements",
+    "draw_sample",
     "DropRule",
     "export_codebook",
     "export_project",
+    "export_sample_project",
     "find_mentions",
     "find_quotations",
     "gloss_for",
@@ -109,6 +123,7 @@ __all__ = [
     "normalisation_changes",
     "normalisation_examples",
     "normalize",
+    "nominal_alpha",
     "normalize_word",
     "NormalizedText",
     "PALETTE",
@@ -121,7 +136,10 @@ __all__ = [
     "plot_theme_dispersion",
     "plot_theme_shares",
     "plot_timeline",
+    "estimate_prevalence",
     "quotation_presence",
+    "read_human_coding",
+    "read_qdpx",
     "read_text",
     "register_arabic_font",
     "renderer_shapes_text",
@@ -137,7 +155,9 @@ __all__ = [
     "theme_colors",
     "theme_table",
     "top_terms",
+    "validate",
     "weighted_log_odds",
     "word_counts",
     "write_metadata_template",
+    "write_sample",
 ]

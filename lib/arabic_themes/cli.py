@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 import argparse
+import io
 import sys
 from pathlib import Path
+
+import pandas as pd
 
 from arabic_themes.corpus import CorpusError, write_metadata_template
 
@@ -63,6 +66,127 @@ def _export_qda(args: argparse.Namespace) -> int:
     return 0
 
 
+# --- validation: `sample` and `validate` (issue 13) -------------------------------------------------------------
+# Kept in one block: the subcommands that draw a blind sample for hand coding and check the coding against it.
+
+
+def _read_coded(path: str, themes: list[str]) -> pd.DataFrame:
+    from arabic_themes.errors import InputError, read_input_text
+
+    text = read_input_text(path, "coded units table", encoding="utf-8-sig")
+    try:
+        coded = pd.read_csv(io.StringIO(text), keep_default_na=False)
+    except (pd.errors.ParserError, pd.errors.EmptyDataError) as exc:
+        raise InputError(f"{path}: not a valid CSV table: {' '.join(str(exc).split())}") from None
+    missing = [c for c in ["doc_id", "sentence_id", "start", "end", "text", *themes] if c not in coded.columns]
+    if missing:
+        raise InputError(f"{path}: missing column(s) {missing}; give the coded_sentences.csv of notebook 02 or analyse")
+    for col in ["start", "end", *themes]:
+        bad = ~coded[col].astype(str).str.fullmatch(r"\d+")
+        if bad.any():
+            line = int(bad.to_numpy().argmax()) + 2
+            raise InputError(
+                f"{path}, line {line}: column {col!r} has {coded[col][bad].iloc[0]!r}, expected an integer"
+            )
+        coded[col] = coded[col].astype("int64")
+    coded["doc_id"] = coded["doc_id"].astype(str)
+    return coded
+
+
+def _sample(args: argparse.Namespace) -> int:
+    from arabic_themes.coding import load_codebook
+    from arabic_themes.corpus import load_corpus
+    from arabic_themes.sampling import draw_sample, write_sample
+
+    codebook = load_codebook(args.codebook)
+    coded = _read_coded(args.coded, codebook.theme_ids)
+    out = Path(args.out)
+    existing = [str(out / f) for f in ("sample.csv", "sample.qdpx") if (out / f).exists()]
+    if existing:
+        raise FileExistsError(f"{', '.join(existing)} exists; choose a new output folder (nothing was written)")
+    corpus = load_corpus(args.corpus)
+    sample = draw_sample(coded, codebook.theme_ids, args.n, args.seed, minimum=args.minimum)
+    written = write_sample(sample, codebook.theme_ids, out, corpus=corpus, codebook=codebook)
+    strata = sample.groupby("stratum")["stratum_sampled"].first()
+    print(
+        f"drew {len(sample)} of {len(coded)} units from {len(strata)} label patterns; wrote "
+        + " and ".join(str(p) for p in written)
+        + "; give coders sample.qdpx (or sample.csv without its weight column), then run validate"
+    )
+    return 0
+
+
+def _validate(args: argparse.Namespace) -> int:
+    from arabic_themes.coding import load_codebook
+    from arabic_themes.validation import read_human_coding, validate
+
+    codebook = load_codebook(args.codebook)
+    themes = codebook.theme_ids
+    coded = _read_coded(args.coded, themes)
+    out = Path(args.out)
+    targets = [out / "agreement.csv", out / "prevalence.csv"]
+    existing = [str(t) for t in targets if t.exists()]
+    if existing:
+        raise FileExistsError(f"{', '.join(existing)} exists; choose a new output folder (nothing was written)")
+    corpus = None
+    if any(h.lower().endswith(".qdpx") for h in args.human):
+        from arabic_themes.corpus import load_corpus
+
+        corpus = load_corpus(args.corpus)
+    units = (
+        read_human_coding(args.sample, coded, themes, coder="sample")[["doc_id", "start", "end"]]
+        if args.sample
+        else None
+    )
+    humans = []
+    for path in args.human:
+        coding = read_human_coding(path, coded, themes, codebook=codebook, corpus=corpus, units=units)
+        if units is not None and not path.lower().endswith(".qdpx"):
+            coding = coding.merge(units, on=["doc_id", "start", "end"], how="inner")
+        humans.append(coding)
+    names = [c for h in humans for c in dict.fromkeys(h["coder"])]
+    if len(set(names)) < len(names):
+        raise ValueError(f"two codings have the same coder name ({', '.join(names)}); rename a file")
+    agreement_table, prevalence_table = validate(coded, humans, themes, boot=args.boot, seed=args.seed)
+    out.mkdir(parents=True, exist_ok=True)
+    for table, target in zip((agreement_table, prevalence_table), targets, strict=True):
+        tmp = target.with_name(target.name + ".tmp")
+        table.to_csv(tmp, index=False, lineterminator="\n", float_format="%.4f")
+        tmp.replace(target)
+    print(f"{len(names)} coder(s), {int(agreement_table['n'].max())} units: wrote {targets[0]} and {targets[1]}")
+    return 0
+
+
+def _add_validation_commands(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    p = sub.add_parser("sample", help="draw a blind, stratified sample of coded units for hand coding")
+    p.add_argument("--coded", required=True, help="coded units CSV (processed/coded_sentences.csv)")
+    p.add_argument("--n", type=int, required=True, help="number of units to draw")
+    p.add_argument("--seed", type=int, required=True, help="random seed: the same seed gives the same sample")
+    p.add_argument("--out", required=True, help="folder for sample.csv and sample.qdpx (must not hold them)")
+    p.add_argument("--corpus", default="data/raw", help="corpus folder the units come from (default: data/raw)")
+    p.add_argument("--codebook", default="data/codebook.yaml", help="codebook YAML (default: data/codebook.yaml)")
+    p.add_argument("--minimum", type=int, default=3, help="units drawn at least from each label pattern (default 3)")
+    p.set_defaults(func=_sample)
+    p = sub.add_parser("validate", help="agreement with human coders and corrected theme shares, with intervals")
+    p.add_argument("--coded", required=True, help="coded units CSV the sample was drawn from")
+    p.add_argument(
+        "--human",
+        action="append",
+        required=True,
+        help="a filled sample.csv or a .qdpx exported by QDA software; repeat for more coders",
+    )
+    p.add_argument("--out", required=True, help="folder for agreement.csv and prevalence.csv (must not hold them)")
+    p.add_argument("--sample", help="the sample.csv drawn by `sample`: only its units are read from a .qdpx")
+    p.add_argument("--corpus", default="data/raw", help="corpus folder, to match .qdpx sources (default: data/raw)")
+    p.add_argument("--codebook", default="data/codebook.yaml", help="codebook YAML (default: data/codebook.yaml)")
+    p.add_argument("--boot", type=int, default=1000, help="bootstrap resamples for the intervals (default 1000)")
+    p.add_argument("--seed", type=int, default=0, help="bootstrap seed (default 0)")
+    p.set_defaults(func=_validate)
+
+
+# --- end of the validation block ----------------------------------------------------------------------------------
+
+
 def main(argv: list[str] | None = None) -> int:
     """Entry point of the ``arabic-themes`` command."""
     parser = argparse.ArgumentParser(prog="arabic-themes", description=__doc__)
@@ -89,6 +213,7 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--out", default="exports", help="folder for project.qdpx and codebook.qdc")
     p.add_argument("--force", action="store_true", help="replace existing export files")
     p.set_defaults(func=_export_qda)
+    _add_validation_commands(sub)
     args = parser.parse_args(argv)
     try:
         return int(args.func(args))
