@@ -103,7 +103,9 @@ def _sample(args: argparse.Namespace) -> int:
     out = Path(args.out)
     existing = [str(out / f) for f in ("sample.csv", "sample.qdpx") if (out / f).exists()]
     if existing:
-        raise FileExistsError(f"{', '.join(existing)} exists; choose a new output folder (nothing was written)")
+        raise FileExistsError(
+            f"{' and '.join(existing)} already there; choose a new output folder (nothing was written)"
+        )
     corpus = load_corpus(args.corpus)
     sample = draw_sample(coded, codebook.theme_ids, args.n, args.seed, minimum=args.minimum)
     written = write_sample(sample, codebook.theme_ids, out, corpus=corpus, codebook=codebook)
@@ -118,7 +120,7 @@ def _sample(args: argparse.Namespace) -> int:
 
 def _validate(args: argparse.Namespace) -> int:
     from arabic_themes.coding import load_codebook
-    from arabic_themes.validation import read_human_coding, validate
+    from arabic_themes.validation import read_human_coding, read_sample_units, validate
 
     codebook = load_codebook(args.codebook)
     themes = codebook.theme_ids
@@ -127,17 +129,15 @@ def _validate(args: argparse.Namespace) -> int:
     targets = [out / "agreement.csv", out / "prevalence.csv"]
     existing = [str(t) for t in targets if t.exists()]
     if existing:
-        raise FileExistsError(f"{', '.join(existing)} exists; choose a new output folder (nothing was written)")
+        raise FileExistsError(
+            f"{' and '.join(existing)} already there; choose a new output folder (nothing was written)"
+        )
     corpus = None
     if any(h.lower().endswith(".qdpx") for h in args.human):
         from arabic_themes.corpus import load_corpus
 
         corpus = load_corpus(args.corpus)
-    units = (
-        read_human_coding(args.sample, coded, themes, coder="sample")[["doc_id", "start", "end"]]
-        if args.sample
-        else None
-    )
+    units = read_sample_units(args.sample, coded) if args.sample else None
     humans = []
     for path in args.human:
         coding = read_human_coding(path, coded, themes, codebook=codebook, corpus=corpus, units=units)

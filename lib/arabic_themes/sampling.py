@@ -158,7 +158,9 @@ def write_sample(
     targets = [csv_path] + ([qdpx_path] if corpus is not None and codebook is not None else [])
     existing = [str(p) for p in targets if p.exists()]
     if existing:
-        raise FileExistsError(f"{', '.join(existing)} exists; choose a new output folder (nothing was written)")
+        raise FileExistsError(
+            f"{' and '.join(existing)} already there; choose a new output folder (nothing was written)"
+        )
     table = sample[UNIT_COLUMNS].copy()
     for theme in themes:
         table[theme] = ""

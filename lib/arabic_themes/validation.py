@@ -35,7 +35,7 @@ from arabic_themes.reliability import KEY, agreement, align_sample
 if TYPE_CHECKING:
     from arabic_themes.codebook import Codebook
 
-__all__ = ["read_human_coding", "table_metrics", "validate"]
+__all__ = ["read_human_coding", "read_sample_units", "table_metrics", "validate"]
 
 METRICS = ["precision", "recall", "f1", "kappa", "alpha"]
 
@@ -73,6 +73,21 @@ def read_human_coding(
         spans = read_qdpx(path, codebook, corpus)
         return _codings_to_units(spans, coded, themes, units, min_overlap, path)
     return _read_coding_csv(path, coded, themes, coder or path.stem)
+
+
+def read_sample_units(path: str | Path, coded: pd.DataFrame) -> pd.DataFrame:
+    """The units (``doc_id, start, end``) of a ``sample.csv``, filled or not; each must be a unit of ``coded``."""
+    path = Path(path)
+    known = set(zip(coded["doc_id"].astype(str), coded["start"], coded["end"], strict=True))
+    units = []
+    for line, row in read_csv_rows(path, "sample", KEY):
+        if not (row["start"].isdigit() and row["end"].isdigit()):
+            raise InputError(f"{path}, line {line}: start and end must be integers")
+        key = (row["doc_id"], int(row["start"]), int(row["end"]))
+        if key not in known:
+            raise InputError(f"{path}, line {line}: {key[0]} [{key[1]}:{key[2]}] is not a unit of the coded table")
+        units.append(key)
+    return pd.DataFrame(units, columns=KEY)
 
 
 def _read_coding_csv(path: Path, coded: pd.DataFrame, themes: Sequence[str], coder: str) -> pd.DataFrame:
