@@ -96,8 +96,17 @@ def coded_frame() -> pd.DataFrame:
         for k, code in enumerate(codes, start=1):
             flags = {t.id: int(c) for t, c in zip(THEMES, code, strict=True)}
             rows.append(
-                {"doc_id": doc, "paragraph": 1 + (k - 1) // 3, "sentence_id": k, "start": position,
-                 "end": position + 40, "kind": "sentence", "text": "جملة", **flags, "evidence": ""}
+                {
+                    "doc_id": doc,
+                    "paragraph": 1 + (k - 1) // 3,
+                    "sentence_id": k,
+                    "start": position,
+                    "end": position + 40,
+                    "kind": "sentence",
+                    "text": "جملة",
+                    **flags,
+                    "evidence": "",
+                }
             )
             position += 41
     return pd.DataFrame(rows)
@@ -117,8 +126,14 @@ def mentions_frame() -> pd.DataFrame:
     for doc, counts in ACTOR_COUNTS.items():
         for actor, n in zip(ACTORS, counts, strict=True):
             rows += [
-                {"doc_id": doc, "sentence_id": 1 + i, "actor": actor.id, "alias": actor.label_ar,
-                 "start": 10 * i, "end": 10 * i + 5}
+                {
+                    "doc_id": doc,
+                    "sentence_id": 1 + i,
+                    "actor": actor.id,
+                    "alias": actor.label_ar,
+                    "start": 10 * i,
+                    "end": 10 * i + 5,
+                }
                 for i in range(n)
             ]
     return pd.DataFrame(rows)
@@ -352,11 +367,60 @@ def test_agreement_needs_matching_sentences() -> None:
         plot_agreement(coded_frame(), reference, THEMES)
 
 
-def test_agreement_counts() -> None:
-    counts = plot_themes._agreement_counts(coded_frame(), reference_frame(), [t.id for t in THEMES])
-    assert counts[["both1", "fp", "fn", "both0"]].sum(axis=1).tolist() == [36, 36, 36]
-    row = counts.set_index("theme").loc["ukraine_tradeoff"]
-    assert (row["both1"], row["fp"], row["fn"]) == (6, 1, 1)
+def _figure_texts(fig: Figure) -> list[str]:
+    return [t.get_text() for ax in fig.axes for t in ax.texts]
+
+
+def test_agreement_figure_draws_the_numbers_of_reliability_agreement() -> None:
+    from arabic_themes.reliability import agreement, align_sample
+
+    ids = [t.id for t in THEMES]
+    scores = agreement(align_sample(coded_frame(), reference_frame(), ids), ids).set_index("theme")
+    assert scores.loc[["strategic_ambiguity", "precedents", "ukraine_tradeoff"], "n"].tolist() == [36, 36, 36]
+    row = scores.loc["ukraine_tradeoff"]
+    assert (row["both"], row["coder_only"], row["reference_only"]) == (6, 1, 1)
+    texts = _figure_texts(plot_agreement(coded_frame(), reference_frame(), THEMES))
+    for theme in ids:
+        assert f"κ = {scores.loc[theme, 'kappa']:.2f}\nF1 = {scores.loc[theme, 'f1']:.2f}" in texts
+
+
+def test_agreement_figure_and_table_agree_on_a_theme_absent_from_both_codings() -> None:
+    """The table says kappa 1.00 / F1 0.00 for a theme neither coding has; the figure says the same (it said nan)."""
+    coded, reference = coded_frame(), reference_frame()
+    coded["precedents"] = 0
+    reference["precedents"] = 0
+    texts = _figure_texts(plot_agreement(coded, reference, THEMES))
+    assert "κ = 1.00\nF1 = 0.00" in texts and not any("nan" in t for t in texts)
+
+
+def prevalence_frame() -> pd.DataFrame:
+    rows = []
+    coded = coded_frame()
+    for doc in CODES:
+        for k, theme in enumerate(THEMES):
+            share = coded.loc[coded["doc_id"] == doc, theme.id].mean()
+            rows.append(
+                {
+                    "coder": "A",
+                    "doc_id": doc,
+                    "theme": theme.id,
+                    "estimate": min(share + 0.04, 1),
+                    "lo": max(share - 0.08 - 0.02 * k, 0),
+                    "hi": min(share + 0.17, 1),
+                }
+            )
+    return pd.DataFrame(rows)
+
+
+def test_theme_shares_with_intervals_writes_them_in_every_cell() -> None:
+    texts = _figure_texts(plot_theme_shares(coded_frame(), THEMES, DOC_LABELS, prevalence=prevalence_frame()))
+    assert sum("[" in t and "]" in t and "≈" in t for t in texts) == len(CODES) * len(THEMES)
+    with pytest.raises(ValueError, match="several coders"):
+        plot_theme_shares(
+            coded_frame(), THEMES, prevalence=pd.concat([prevalence_frame(), prevalence_frame().assign(coder="B")])
+        )
+    with pytest.raises(ValueError, match="no row for article 'doc_c'"):
+        plot_theme_shares(coded_frame(), THEMES, prevalence=prevalence_frame().query("doc_id != 'doc_c'"))
 
 
 # --- figure baselines (compared with --mpl) --------------------------------------------------------
@@ -365,6 +429,11 @@ def test_agreement_counts() -> None:
 @pytest.mark.mpl_image_compare(**MPL)
 def test_plot_theme_shares() -> Figure:
     return plot_theme_shares(coded_frame(), THEMES, DOC_LABELS)
+
+
+@pytest.mark.mpl_image_compare(**MPL)
+def test_plot_theme_shares_with_intervals() -> Figure:
+    return plot_theme_shares(coded_frame(), THEMES, DOC_LABELS, prevalence=prevalence_frame())
 
 
 @pytest.mark.mpl_image_compare(**MPL)

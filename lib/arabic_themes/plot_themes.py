@@ -46,10 +46,14 @@ def plot_theme_shares(
     coded: pd.DataFrame,
     themes: Sequence[Labelled],
     doc_labels: Mapping[str, str] | None = None,
+    prevalence: pd.DataFrame | None = None,
 ) -> Figure:
     """Heatmap article × theme: share of the article's units carrying the theme, with "k/n".
 
-    Every row of ``coded`` counts (filter headings out beforehand if they should not).
+    Every row of ``coded`` counts (filter headings out beforehand if they should not). With
+    ``prevalence`` (the table of :func:`arabic_themes.validation.validate` for one coder, or of
+    :func:`arabic_themes.prevalence.estimate_prevalence`: ``doc_id, theme, estimate, lo, hi``) each
+    cell adds the share corrected for the coder's measured error and its 95 % interval.
     """
     ids = _check_themes(coded, themes, "coded")
     docs = _doc_order(coded["doc_id"].tolist(), doc_labels)
@@ -58,12 +62,18 @@ def plot_theme_shares(
     hits = grouped[ids].sum().reindex(docs).fillna(0).to_numpy(dtype=int)
     with np.errstate(invalid="ignore", divide="ignore"):
         shares = np.where(totals[:, None] > 0, hits / totals[:, None], np.nan)
+    corrected = _corrected_cells(prevalence, docs, ids)
     with house_style():
-        fig = _new_figure(1.9 * len(ids) + 3.2, 0.55 * len(docs) + 2.3)
+        fig = _new_figure(1.9 * len(ids) + 3.2, (0.8 if corrected else 0.55) * len(docs) + 2.3)
         ax = fig.add_subplot()
         image = _heatmap(ax, shares, vmax=max(float(np.nanmax(shares, initial=0.0)), 1e-9))
         texts = [
-            [f"{shares[i, j]:.0%}\n{hits[i, j]}/{totals[i]}" if totals[i] else "–" for j in range(len(ids))]
+            [
+                (f"{shares[i, j]:.0%}\n{hits[i, j]}/{totals[i]}" + (f"\n{corrected[i][j]}" if corrected else ""))
+                if totals[i]
+                else "–"
+                for j in range(len(ids))
+            ]
             for i in range(len(docs))
         ]
         _annotate_cells(ax, shares, texts, float(np.nanmax(shares, initial=0.0)))
@@ -71,10 +81,35 @@ def plot_theme_shares(
         ax.set_yticks(range(len(docs)), [_doc_label(d, doc_labels) for d in docs])
         ax.xaxis.tick_top()
         ax.set_title(bilingual("حصة الجمل التي تحمل كل موضوع", "Share of sentences carrying each theme"))
+        if corrected:
+            note = "≈ share corrected with a hand-coded sample [95 % interval]"
+            ax.set_xlabel(bilingual("الحصة المصححة بعينة مرمزة يدويا ومجال الثقة 95%", note), fontsize=8)
         bar = fig.colorbar(image, ax=ax, shrink=0.8, format=matplotlib.ticker.PercentFormatter(1.0, decimals=0))
         bar.set_label(bilingual("حصة الجمل", "Share of sentences"))
         bar.outline.set_visible(False)
     return _settled(fig)
+
+
+def _corrected_cells(prevalence: pd.DataFrame | None, docs: list[str], ids: list[str]) -> list[list[str]] | None:
+    """Per article and theme: "≈ 46 % [41–52]" from a prevalence table (one coder), or None without one."""
+    if prevalence is None:
+        return None
+    missing = [c for c in ["doc_id", "theme", "estimate", "lo", "hi"] if c not in prevalence.columns]
+    if missing:
+        raise ValueError(f"prevalence lacks column(s) {missing}")
+    if "coder" in prevalence.columns and prevalence["coder"].nunique() > 1:
+        raise ValueError("prevalence has several coders; pass the rows of one (prevalence[prevalence.coder == ...])")
+    table = prevalence.set_index(["doc_id", "theme"])
+    cells = []
+    for doc in docs:
+        row = []
+        for theme in ids:
+            if (doc, theme) not in table.index:
+                raise ValueError(f"prevalence has no row for article {doc!r}, theme {theme!r}")
+            est, lo, hi = (float(table.loc[(doc, theme), c]) for c in ("estimate", "lo", "hi"))
+            row.append(f"≈{est * 100:.0f}% [{lo * 100:.0f}–{hi * 100:.0f}]")
+        cells.append(row)
+    return cells
 
 
 def plot_theme_dispersion(
@@ -177,62 +212,21 @@ _AGREEMENT = [
 ]
 
 
-def _agreement_counts(coded: pd.DataFrame, reference: pd.DataFrame, ids: list[str]) -> pd.DataFrame:
-    keys = ["doc_id", "start", "end"]
-    for name, frame in (("coded", coded), ("reference", reference)):
-        missing = [k for k in keys if k not in frame.columns]
-        if missing:
-            raise ValueError(f"{name} lacks key column(s) {missing}")
-        if frame.duplicated(keys).any():
-            raise ValueError(f"{name} has duplicate sentences (doc_id, start, end)")
-    merged = reference[keys + ids].merge(
-        coded[keys + ids], on=keys, how="left", suffixes=("_ref", "_cod"), indicator=True
-    )
-    unmatched = merged[merged["_merge"] != "both"]
-    if len(unmatched):
-        first = unmatched.iloc[0]
-        raise ValueError(
-            f"{len(unmatched)} reference sentence(s) are not in the coded table, e.g. "
-            f"{first['doc_id']} [{first['start']}:{first['end']}]; were both segmented the same way?"
-        )
-    rows = []
-    for theme_id in ids:
-        ref = merged[f"{theme_id}_ref"].to_numpy(dtype=int)
-        cod = merged[f"{theme_id}_cod"].to_numpy(dtype=int)
-        rows.append(
-            {
-                "theme": theme_id,
-                "both1": int(((ref == 1) & (cod == 1)).sum()),
-                "fp": int(((ref == 0) & (cod == 1)).sum()),
-                "fn": int(((ref == 1) & (cod == 0)).sum()),
-                "both0": int(((ref == 0) & (cod == 0)).sum()),
-            }
-        )
-    return pd.DataFrame(rows)
-
-
-def _kappa_f1(tp: int, fp: int, fn: int, tn: int) -> tuple[float, float]:
-    n = tp + fp + fn + tn
-    if n == 0:
-        return float("nan"), float("nan")
-    observed = (tp + tn) / n
-    expected = ((tp + fp) * (tp + fn) + (fn + tn) * (fp + tn)) / n**2
-    kappa = (observed - expected) / (1 - expected) if expected < 1 else float("nan")
-    f1 = 2 * tp / (2 * tp + fp + fn) if (2 * tp + fp + fn) else float("nan")
-    return kappa, f1
-
-
 def plot_agreement(coded: pd.DataFrame, reference: pd.DataFrame, themes: Sequence[Labelled]) -> Figure:
     """Coder vs reference per theme: stacked bars of both-1, coder-only, reference-only, both-0.
 
     Both frames are keyed by ``doc_id, start, end``; every reference sentence must be in
     ``coded`` (the reference may be a sample). Counts are written on the bars; Cohen's κ and F1
-    (theme present) at their right end.
+    (theme present) at their right end — all from :func:`arabic_themes.reliability.agreement`.
     """
+    from arabic_themes.reliability import agreement, align_sample
+
     ids = _check_themes(coded, themes, "coded")
     _check_themes(reference, themes, "reference")
-    counts = _agreement_counts(coded, reference, ids)
-    n = int(counts[["both1", "fp", "fn", "both0"]].iloc[0].sum())
+    # one implementation of agreement: the figure draws the numbers of reliability.agreement
+    scores = agreement(align_sample(coded, reference, ids, what="reference"), ids)
+    counts = scores.rename(columns={"both": "both1", "coder_only": "fp", "reference_only": "fn", "neither": "both0"})
+    n = int(counts["n"].iloc[0])
     with house_style():
         fig = _new_figure(8.0, 0.85 * len(ids) + 2.4)
         ax = fig.add_subplot()
@@ -255,8 +249,7 @@ def plot_agreement(coded: pd.DataFrame, reference: pd.DataFrame, themes: Sequenc
                         color="#111111",
                     )
                 left += width
-            kappa, f1 = _kappa_f1(int(row["both1"]), int(row["fp"]), int(row["fn"]), int(row["both0"]))
-            ax.text(n * 1.02, y, f"κ = {kappa:.2f}\nF1 = {f1:.2f}", ha="left", va="center", fontsize=8)
+            ax.text(n * 1.02, y, f"κ = {row['kappa']:.2f}\nF1 = {row['f1']:.2f}", ha="left", va="center", fontsize=8)
         ax.set_yticks(ys, [_theme_label(t, width=30) for t in themes])
         ax.set_xlim(0, n * 1.16)
         ax.set_xticks(
