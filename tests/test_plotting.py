@@ -26,7 +26,7 @@ from matplotlib import font_manager, ft2font
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 
-from arabic_themes import plot_style, plot_themes, plotting
+from arabic_themes import plot_style, plotting
 from arabic_themes.plotting import (
     THEME_COLORS,
     arabic_label,

@@ -43,7 +43,9 @@ def test_per_article_estimates_use_the_pooled_rates() -> None:
         {"doc_id": ["a"] * 6 + ["b"] * 4, "start": range(10), "end": range(1, 11), "t": [1, 1, 0, 0, 0, 0, 1, 0, 0, 0]}
     )
     # sampled: a's units 0 (coder 1, human 1), 2 (coder 0, human 0); b's units 6 (coder 1, human 0), 7 (0 -> 1)
-    human = pd.DataFrame({"doc_id": ["a", "a", "b", "b"], "start": [0, 2, 6, 7], "end": [1, 3, 7, 8], "t": [1, 0, 0, 1]})
+    human = pd.DataFrame(
+        {"doc_id": ["a", "a", "b", "b"], "start": [0, 2, 6, 7], "end": [1, 3, 7, 8], "t": [1, 0, 0, 1]}
+    )
     table = estimate_prevalence(coded, human, ["t"]).set_index("doc_id")
     # pooled rates: coder-1 stratum 1/2, coder-0 stratum 1/2
     assert table.loc["a", "estimate"] == pytest.approx((1 + 0 + 1 * 0.5 + 3 * 0.5) / 6)
