@@ -69,6 +69,7 @@ from arabic_themes.scale import code_dask
 from arabic_themes.segmentation import load_run_in_headings, segment, segment_text
 from arabic_themes.terms import TermError, compile_term
 from arabic_themes.validation import read_human_coding, validate
+from arabic_themes.versions import first_look, load_codebook_history, mark_fitted, score_versions
 
 __version__ = "0.1.0"
 
@@ -101,6 +102,7 @@ __all__ = [
     "export_sample_project",
     "find_mentions",
     "find_quotations",
+    "first_look",
     "gloss_for",
     "GlueRepair",
     "highlighted_sentences",
@@ -112,6 +114,7 @@ __all__ = [
     "kwic",
     "Labelled",
     "load_actors",
+    "load_codebook_history",
     "load_codebook",
     "load_corpus",
     "load_cues",
@@ -122,6 +125,7 @@ __all__ = [
     "load_spelling_variants",
     "normalisation_changes",
     "normalisation_examples",
+    "mark_fitted",
     "normalize",
     "nominal_alpha",
     "normalize_word",
@@ -146,6 +150,7 @@ __all__ = [
     "rtl_html",
     "rtl_table",
     "save_figure",
+    "score_versions",
     "segment",
     "segment_text",
     "TermError",

@@ -1,0 +1,40 @@
+"""The codebook history as data: which scores are fitted, which are each version's first look."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from arabic_themes.versions import first_look, load_codebook_history, mark_fitted
+
+from conftest import DATA
+
+
+def _scores(versions: list[str], sets: list[str]) -> pd.DataFrame:
+    return pd.DataFrame([{"codebook": v, "sentences": s, "theme": "t", "f1": 0.5} for v in versions for s in sets])
+
+
+def test_the_project_history_marks_fitted_scores_cumulatively() -> None:
+    history = load_codebook_history(DATA / "annotations" / "codebook_history.csv")
+    assert history["version"].tolist()[0] == "v1" and history["version"].tolist()[-1] == "v7 (current)"
+    sets = ["corpus", *[f"development set {i}" for i in range(1, 9)], "test set"]
+    marked = mark_fitted(_scores(history["version"].tolist(), sets), history).set_index(["codebook", "sentences"])
+    assert not marked.loc[("v1", "corpus"), "fitted"]  # written before the reference existed
+    assert marked.loc[("v2", "corpus"), "fitted"] and marked.loc[("v7 (current)", "corpus"), "fitted"]
+    assert not marked.loc[("v4", "development set 3"), "fitted"] and marked.loc[("v5", "development set 3"), "fitted"]
+    assert not marked.xs("test set", level="sentences")["fitted"].any()  # sealed until the last version was frozen
+    looks = first_look(_scores(history["version"].tolist(), sets), history)
+    assert list(zip(looks["codebook"], looks["sentences"], strict=True))[-1] == ("v7 (current)", "test set")
+    assert len(looks) == len(history)
+
+
+def test_history_errors(tmp_path: Path) -> None:
+    path = tmp_path / "h.csv"
+    path.write_text("version,revised_after,tested_on\nv1,,a\nv1,a,b\n", encoding="utf-8")
+    with pytest.raises(ValueError, match="version 'v1' appears twice"):
+        load_codebook_history(path)
+    path.write_text("version,revised_after,tested_on\nv1,,a\n", encoding="utf-8")
+    with pytest.raises(ValueError, match=r"no version\(s\) \['v2'\]"):
+        mark_fitted(_scores(["v2"], ["a"]), load_codebook_history(path))
