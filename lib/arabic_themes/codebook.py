@@ -167,6 +167,31 @@ def _as_terms(value: object, where: str) -> tuple[str, ...]:
     return tuple(v.strip() for v in value)
 
 
+def _text(value: object, where: str) -> str:
+    """An optional free-text field (note, name, description): a string, or absent."""
+    if value is None:
+        return ""
+    if not isinstance(value, str):
+        raise CodebookError(f"{where}: expected text, found {type(value).__name__} {_short(value)}")
+    return value
+
+
+def _texts(value: object, where: str) -> tuple[str, ...]:
+    """An optional list of free-text items (include, exclude), each whitespace-collapsed."""
+    if value is None:
+        return ()
+    if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+        raise CodebookError(f"{where}: expected a list of texts, found {_short(value)}")
+    return tuple(" ".join(v.split()) for v in value)
+
+
+def _short(value: object) -> str:
+    if isinstance(value, int) and abs(value) >= 10**50:
+        return f"<number of {len(str(abs(value)))} digits>"
+    text = repr(value)
+    return text if len(text) <= 60 else text[:57] + "..."
+
+
 def _check_terms(terms: Sequence[str], where: str) -> None:
     """Every term compiles; the first that does not is a CodebookError naming it."""
     for term in terms:
@@ -182,10 +207,10 @@ def _parse_indicator(raw: object, theme_id: str, where: str) -> Indicator:
     ind_id = raw.get("id")
     if not isinstance(ind_id, str) or not _ID.match(ind_id):
         raise CodebookError(f"{where}: indicator id {ind_id!r} must be lower_snake_case")
-    where = f"theme {theme_id!r}, indicator {ind_id!r}"
+    where = f"{where}, indicator {ind_id!r}"
     unknown = set(raw) - _INDICATOR_KEYS
     if unknown:
-        raise CodebookError(f"{where}: unknown key(s) {sorted(unknown)}; allowed: {sorted(_INDICATOR_KEYS)}")
+        raise CodebookError(f"{where}: unknown key(s) {sorted(map(str, unknown))}; allowed: {sorted(_INDICATOR_KEYS)}")
     if ("any" in raw) == ("all" in raw):
         raise CodebookError(f"{where}: give exactly one of 'any' or 'all'")
     if "any" in raw:
@@ -203,7 +228,7 @@ def _parse_indicator(raw: object, theme_id: str, where: str) -> Indicator:
         groups = tuple(_as_terms(g, f"{where} (all, group {i + 1})") for i, g in enumerate(all_))
     exclude = _as_terms(raw["not"], where + " (not)") if "not" in raw else ()
     _check_terms([t for g in groups for t in g] + list(exclude), where)
-    return Indicator(ind_id, groups, exclude, str(raw.get("note", "") or ""))
+    return Indicator(ind_id, groups, exclude, _text(raw.get("note"), where + " (note)"))
 
 
 def load_codebook(path: str | Path) -> Codebook:
@@ -214,7 +239,12 @@ def load_codebook(path: str | Path) -> Codebook:
         raise CodebookError(f"{path}: expected a mapping with a non-empty 'themes' list")
     unknown = set(data) - _TOP_KEYS
     if unknown:
-        raise CodebookError(f"{path}: unknown top-level key(s) {sorted(unknown)}")
+        raise CodebookError(f"{path}: unknown top-level key(s) {sorted(map(str, unknown))}")
+    version = data.get("version")
+    if version is not None and (isinstance(version, bool) or not isinstance(version, int | float | str)):
+        raise CodebookError(f"{path}: version must be a number or a text, found {_short(version)}")
+    for key in ("name", "unit", "description"):
+        _text(data.get(key), f"{path}: {key}")
     themes: list[Theme] = []
     seen: set[str] = set()
     for i, raw in enumerate(data["themes"], start=1):
@@ -229,7 +259,7 @@ def load_codebook(path: str | Path) -> Codebook:
         seen.add(theme_id)
         unknown = set(raw) - _THEME_KEYS
         if unknown:
-            raise CodebookError(f"{where}: unknown key(s) {sorted(unknown)}; allowed: {sorted(_THEME_KEYS)}")
+            raise CodebookError(f"{where}: unknown key(s) {sorted(map(str, unknown))}; allowed: {sorted(_THEME_KEYS)}")
         for key in ("label_ar", "label_en", "definition"):
             if not isinstance(raw.get(key), str) or not raw[key].strip():
                 raise CodebookError(f"{where}: missing {key}")
@@ -248,8 +278,11 @@ def load_codebook(path: str | Path) -> Codebook:
         if color and (not isinstance(color, str) or not _COLOR.match(color)):
             raise CodebookError(f"{where}: color {color!r} must be written #rrggbb (e.g. '#0072B2')")
         anchors = raw.get("anchors") or []
-        if not isinstance(anchors, list) or not all(isinstance(a, dict) and "quote" in a for a in anchors):
-            raise CodebookError(f"{where}: anchors must be a list of mappings with a 'quote'")
+        if not isinstance(anchors, list) or not all(
+            isinstance(a, dict) and "quote" in a and all(isinstance(x, str) for item in a.items() for x in item)
+            for a in anchors
+        ):
+            raise CodebookError(f"{where}: anchors must be a list of mappings with a 'quote' (keys and values texts)")
         drop_when = _parse_drop_rules(raw.get("drop_when"), theme_id, where)
         themes.append(
             Theme(
@@ -257,10 +290,10 @@ def load_codebook(path: str | Path) -> Codebook:
                 label_ar=raw["label_ar"].strip(),
                 label_en=raw["label_en"].strip(),
                 definition=" ".join(raw["definition"].split()),
-                include=tuple(" ".join(str(s).split()) for s in raw.get("include") or []),
-                exclude=tuple(" ".join(str(s).split()) for s in raw.get("exclude") or []),
+                include=_texts(raw.get("include"), f"{where} (include)"),
+                exclude=_texts(raw.get("exclude"), f"{where} (exclude)"),
                 indicators=tuple(indicators),
-                anchors=tuple({k: str(v) for k, v in a.items()} for a in anchors),
+                anchors=tuple(dict(a) for a in anchors),
                 drop_when=drop_when,
                 color=color.upper() if color else "",
             )
@@ -288,7 +321,7 @@ def _parse_drop_rules(raw: object, theme_id: str, where: str) -> tuple[DropRule,
             raise CodebookError(f"{at}: each rule must be a mapping with 'theme' or 'any'")
         unknown = set(rule) - _DROP_KEYS
         if unknown:
-            raise CodebookError(f"{at}: unknown key(s) {sorted(unknown)}; allowed: {sorted(_DROP_KEYS)}")
+            raise CodebookError(f"{at}: unknown key(s) {sorted(map(str, unknown))}; allowed: {sorted(_DROP_KEYS)}")
         if ("theme" in rule) == ("any" in rule):
             raise CodebookError(f"{at}: give exactly one of 'theme' (another theme's id) or 'any' (terms)")
         other = ""
@@ -301,7 +334,7 @@ def _parse_drop_rules(raw: object, theme_id: str, where: str) -> tuple[DropRule,
         terms = _as_terms(rule["any"], at + " (any)") if "any" in rule else ()
         unless = _as_terms(rule["unless"], at + " (unless)") if "unless" in rule else ()
         _check_terms(terms + unless, at)
-        rules.append(DropRule(other, terms, unless, str(rule.get("note", "") or "")))
+        rules.append(DropRule(other, terms, unless, _text(rule.get("note"), at + " (note)")))
     return tuple(rules)
 
 

@@ -50,6 +50,69 @@ def read_input_text(
         ) from None
 
 
+#: Deepest nesting of lists and mappings accepted in a YAML input (the project's files use 6).
+YAML_MAX_DEPTH = 50
+#: Longest integer accepted in a YAML input, in digits (Python refuses to convert more than 4,300).
+_YAML_MAX_DIGITS = 100
+
+
+class _StrictLoader(yaml.SafeLoader):  # type: ignore[misc]  # PyYAML ships no type stubs
+    """``yaml.SafeLoader`` for input files written by hand: no anchors or aliases (an alias bomb of a
+    few hundred bytes expands to gigabytes), no duplicate keys (the first value would be lost silently),
+    bounded nesting and integer length. Each refusal is a YAML error with the line where it happens."""
+
+    _depth = 0
+
+    def compose_node(self, parent: yaml.Node | None, index: object) -> yaml.Node | None:
+        event = self.peek_event()
+        if isinstance(event, yaml.AliasEvent):
+            raise yaml.composer.ComposerError(
+                None, None, f"aliases (*{event.anchor}) are not allowed; write the value out", event.start_mark
+            )
+        anchor = getattr(event, "anchor", None)
+        if anchor is not None:
+            raise yaml.composer.ComposerError(
+                None, None, f"anchors (&{anchor}) are not allowed; write the value out", event.start_mark
+            )
+        if isinstance(event, yaml.SequenceStartEvent | yaml.MappingStartEvent):
+            if self._depth >= YAML_MAX_DEPTH:
+                raise yaml.composer.ComposerError(
+                    None, None, f"lists and mappings nested more than {YAML_MAX_DEPTH} levels deep", event.start_mark
+                )
+            self._depth += 1
+            try:
+                return super().compose_node(parent, index)
+            finally:
+                self._depth -= 1
+        return super().compose_node(parent, index)
+
+    def construct_mapping(self, node: yaml.MappingNode, deep: bool = False) -> dict[object, object]:
+        seen: dict[object, int] = {}
+        for key_node, _ in node.value:
+            key = self.construct_object(key_node, deep=deep)
+            try:
+                first = seen.get(key)
+            except TypeError:  # an unhashable key: the base class reports it
+                continue
+            if first is not None:
+                raise yaml.constructor.ConstructorError(
+                    None, None, f"duplicate key {key!r} (first given on line {first})", key_node.start_mark
+                )
+            seen[key] = key_node.start_mark.line + 1
+        return super().construct_mapping(node, deep=deep)
+
+    def construct_yaml_int(self, node: yaml.ScalarNode) -> int:
+        digits = sum(ch.isdigit() for ch in str(node.value))
+        if digits > _YAML_MAX_DIGITS:
+            raise yaml.constructor.ConstructorError(
+                None, None, f"a number of {digits} digits (at most {_YAML_MAX_DIGITS}); quote it", node.start_mark
+            )
+        return int(super().construct_yaml_int(node))
+
+
+_StrictLoader.add_constructor("tag:yaml.org,2002:int", _StrictLoader.construct_yaml_int)
+
+
 def read_yaml(
     path: str | Path,
     what: str,
@@ -57,15 +120,18 @@ def read_yaml(
     error: type[InputError] = InputError,
     missing: type[InputError] = InputNotFoundError,
 ) -> object:
-    """Parse the YAML file ``path``; a syntax error is one line naming the file and the line."""
+    """Parse the YAML file ``path`` safely (see :class:`_StrictLoader`); any problem is one line naming
+    the file and the line."""
     text = read_input_text(path, what, error=error, missing=missing)
     try:
-        return yaml.safe_load(text)
+        return yaml.load(text, Loader=_StrictLoader)  # a SafeLoader subclass
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         where = f"{path}, line {mark.line + 1}" if mark is not None else f"{path}"
         problem = getattr(exc, "problem", None) or str(exc).splitlines()[0]
         raise error(f"{where}: not valid YAML: {problem}") from None
+    except (ValueError, RecursionError) as exc:  # a value the constructors refuse, beyond the checks above
+        raise error(f"{path}: not valid YAML: {str(exc).splitlines()[0] if str(exc) else type(exc).__name__}") from None
 
 
 def read_csv_rows(
