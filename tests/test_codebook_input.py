@@ -87,6 +87,10 @@ def test_huge_version_number_is_refused(tmp_path: Path) -> None:
         (("    definition: d\n", "    definition: d\n    1: x\n"), r"unknown key\(s\) \['1'\]"),
         (("    definition: d\n", "    definition: [d]\n"), r"missing definition"),
         (('any: ["دعم"]', "any: [12]"), r"expected a non-empty list of terms"),
+        (('any: ["دعم"]', 'any: ["re:"]'), r"codebook.yaml: theme 'alpha', indicator 'one': bad pattern 're:'"),
+        (('any: ["دعم"]', 'any: ["re:(.*)+"]'), r"indicator 'one': bad pattern 're:\(\.\*\)\+': .*empty"),
+        (('any: ["دعم"]', 'any: ["re:(a|a?)+$"]'), r"indicator 'one': bad pattern .*empty"),
+        (('any: ["دعم"]', 'any: ["re:(ا+)+ب"]'), r"indicator 'one': bad pattern .*nested quantifiers"),
     ],
 )
 def test_every_field_is_type_checked(tmp_path: Path, change: tuple[str, str], message: str) -> None:

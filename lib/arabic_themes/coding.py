@@ -143,22 +143,19 @@ def code_sentences(
     raw_lengths = np.fromiter((len(texts[d]) + 1 for d in doc_ids), dtype=np.int64, count=len(doc_ids))
     raw_base = np.concatenate([[0], np.cumsum(raw_lengths)[:-1]]).astype(np.int64)
     norm = normalize("\n".join(texts[d] for d in doc_ids), repairs)
-    t_ids, a, b = matcher.hits(norm.text)
-    # 2. each hit -> article, raw span, sentence (binary search on (article, start) keys)
-    joined_a, joined_b = norm.offsets[a], norm.offsets[np.maximum(b - 1, 0)] + 1
-    doc_of_hit = np.searchsorted(raw_base, joined_a, side="right") - 1
-    raw_a, raw_b = joined_a - raw_base[doc_of_hit], joined_b - raw_base[doc_of_hit]
+    # 2. each sentence as a span of the normalised text; the matcher finds hits inside sentences only
     doc_number = {d: i for i, d in enumerate(doc_ids)}
     sent_doc = sentences["doc_id"].map(doc_number).to_numpy(dtype=np.int64)
-    scale = int(raw_lengths.max(initial=0)) + 2
-    sent_key = sent_doc * scale + sentences["start"].to_numpy(dtype=np.int64)
-    order = np.argsort(sent_key, kind="stable")
-    sorted_key = sent_key[order]
-    sorted_end = (sent_doc * scale + sentences["end"].to_numpy(dtype=np.int64))[order]
-    pos = np.searchsorted(sorted_key, doc_of_hit * scale + raw_a, side="right") - 1
-    ok = (pos >= 0) & (doc_of_hit * scale + raw_b <= sorted_end[np.maximum(pos, 0)])
-    t_ids, raw_a, raw_b = t_ids[ok], raw_a[ok], raw_b[ok]
-    sent_of_hit = order[pos[ok]]
+    sent_base = raw_base[sent_doc]
+    joined_start = sent_base + sentences["start"].to_numpy(dtype=np.int64)
+    joined_end = sent_base + sentences["end"].to_numpy(dtype=np.int64)
+    order = np.argsort(joined_start, kind="stable")
+    unit_start = np.searchsorted(norm.offsets, joined_start[order], side="left")
+    unit_end = np.searchsorted(norm.offsets, joined_end[order], side="left")
+    t_ids, a, b, unit = matcher.hits(norm.text, unit_start, unit_end)
+    sent_of_hit = order[unit]
+    raw_a = norm.offsets[a] - sent_base[sent_of_hit]
+    raw_b = norm.offsets[b - 1] + 1 - sent_base[sent_of_hit]
     # 3. indicators and drop_when rules, decided on all sentences at once
     flags, evidence = _decide(codebook, terms, t_ids, sent_of_hit, raw_a, raw_b, n_sent)
     return _result(sentences, codebook, flags, evidence)

@@ -10,26 +10,32 @@ A *term* is one or more words separated by spaces:
   or the alef of the indefinite accusative (``دعماً`` → ``دعما``);
   end it with ``*`` to accept any continuation (a stem: ``عسكري*`` → ``عسكرية``, ``عسكريا``);
 * ``{a|b|c}`` gives alternatives in one word position;
-* ``..`` between two words allows up to three other words between them;
-* ``re:<regex>`` is a raw regular expression over the normalised text (write it normalised:
-  ا not أ, ه not ة, ي not ى).
+* ``..`` between two words allows 0 to 3 other words, any words, between them: the term matches
+  where *some* choice of skipped words completes it (``روسيا .. دعم .. ايران`` matches
+  «روسيا دعم كبير دعم لا ريب فيه ايران», through the second دعم); at most three ``..`` per term;
+* ``re:<regex>`` is a raw regular expression in Python's syntax over the normalised text (write it
+  normalised: ا not أ, ه not ة, ي not ى); see :mod:`arabic_themes.rawregex` for what is refused at
+  load (empty matches, nested repeats, backreferences) and how it is run in bounded time.
+
+A term always matches inside one sentence (or heading), never across two, in the coder and in
+:func:`~arabic_themes.concordance.kwic` alike.
 
 Terms are normalised like the text (:mod:`arabic_themes.normalisation`), so they may be written
 with hamzas and teh marbuta. The clitic rules are defined once here; the actor list
 (:mod:`arabic_themes.actors`) builds its name patterns from the same definitions.
 
 Every term is parsed once into word specifications; two engines use them: a token engine
-(:class:`_Matcher`, used by :func:`~arabic_themes.coding.code_sentences`: one pass over the text,
-dictionary look-ups per distinct word) and, for reference and benchmarking, plain regular
-expressions (:func:`compile_term`, used by ``code_sentences_naive``, ``kwic`` and the cue lists).
-A test checks that both give the same coding.
+(:class:`_Matcher`, used by :func:`~arabic_themes.coding.code_sentences` and ``kwic``: one pass
+over the text, dictionary look-ups per distinct word) and, for reference and benchmarking, plain
+regular expressions (:func:`compile_term`, used by ``code_sentences_naive`` and the cue lists).
+Property tests check that both find the same hits on random terms and sentences.
 """
 
 from __future__ import annotations
 
 import functools
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -38,9 +44,12 @@ import pandas as pd
 from arabic_themes._chars import classify
 from arabic_themes._chars import runs as _runs
 from arabic_themes.normalisation import normalize_word
+from arabic_themes.rawregex import compile_raw
 
 __all__ = [
     "ARTICLE_FORMS",
+    "GAP_MAX_WORDS",
+    "MAX_GAPS",
     "ARTICLE_RE",
     "CONJUNCTIONS",
     "CONJUNCTION_RE",
@@ -80,7 +89,11 @@ PRONOUN_SUFFIX = "(?:" + "|".join(PRONOUN_SUFFIXES) + ")?"
 _PROCLITIC_FORMS = tuple(
     sorted({a + b for a in ("", *CONJUNCTIONS) for b in ("", *ARTICLE_FORMS, *PREPOSITIONS)}, key=len)
 )
-_GAP_MAX_WORDS = 3
+#: Other words a ``..`` gap allows between two words of a term (any words, 0 to this many).
+GAP_MAX_WORDS = 3
+#: Most ``..`` gaps in one term (each multiplies the ways a regular expression can match).
+MAX_GAPS = 3
+_GAP_MAX_WORDS = GAP_MAX_WORDS
 
 @dataclass(frozen=True)
 class _Word:
@@ -140,8 +153,8 @@ def _parse_term(term: str) -> _Term:
                 "re: patterns must be written in normalised form (ا not أ/إ/آ, ه not ة, ي not ى, no diacritics)"
             )
         try:
-            re.compile(source)
-        except re.error as exc:
+            compile_raw(source)
+        except ValueError as exc:
             raise TermError(str(exc)) from None
         return _Term(term, regex=source)
     words: list[_Word] = []
@@ -161,6 +174,8 @@ def _parse_term(term: str) -> _Term:
         pending_gap = False
     if pending_gap:
         raise TermError("'..' must stand between two words")
+    if joins.count("gap") > MAX_GAPS:
+        raise TermError(f"at most {MAX_GAPS} '..' gaps in one term (this one has {joins.count('gap')})")
     return _Term(term, tuple(words), tuple(joins))
 
 
@@ -262,20 +277,32 @@ class _Matcher:
                         found.add(wid)
         return tuple(sorted(found))
 
-    def hits(self, text: str) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-        """All hits in normalised ``text`` as arrays (term index, start, end); every start of every term."""
-        tokens = self._WORD.findall(text)
-        n = len(tokens)
-        found: list[tuple[int, np.ndarray, np.ndarray]] = []
+    def hits(
+        self, text: str, unit_starts: np.ndarray, unit_ends: np.ndarray
+    ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+        """All hits in normalised ``text`` inside the units ``unit_starts[i]:unit_ends[i]`` (sorted, not
+        overlapping), as arrays (term index, start, end, unit): every start of every term, none across units.
+
+        A word term reports, for each start, the end a regular expression (:func:`compile_term`) would
+        match on the unit alone: at each ``..`` gap the fewest words that still let the term complete.
+        A ``re:`` term reports what ``finditer`` reports on the unit's text alone.
+        """
+        unit_starts = np.asarray(unit_starts, dtype=np.int64)
+        unit_ends = np.asarray(unit_ends, dtype=np.int64)
+        found: list[tuple[int, np.ndarray, np.ndarray, np.ndarray]] = []
         for t_index, term in enumerate(self.terms):
             if term.regex is not None:
-                spans = [(m.start(), m.end()) for m in self.regex_terms[term.source].finditer(text)]
-                if spans:
-                    arr = np.asarray(spans, dtype=np.int64)
-                    found.append((t_index, arr[:, 0], arr[:, 1]))
+                found.extend(self._regex_hits(t_index, term.regex, text, unit_starts, unit_ends))
+        tokens = self._WORD.findall(text)
+        n = len(tokens)
         if n == 0:
             return self._collect(found)
         tok_start, tok_end, sep_space, sep_hyphen = _token_layout(text, n)
+        # the unit of each token (-1 outside every unit): a term never spans two units
+        unit = np.searchsorted(unit_starts, tok_start, side="right") - 1
+        inside = (unit >= 0) & (tok_end <= unit_ends[np.maximum(unit, 0)]) if unit_starts.size else unit >= 0
+        tok_unit = np.where(inside, unit, -1)
+        tok_unit = np.append(tok_unit, np.full(_GAP_MAX_WORDS + 2, -2))  # past the end: no unit
         codes, uniques = pd.factorize(pd.Series(tokens, dtype=object), sort=False)
         # word id -> sorted token positions
         cache = self._type_cache
@@ -293,7 +320,7 @@ class _Matcher:
         # sort only the positions of tokens whose type matched something (a small share of the text)
         matched_type = np.zeros(len(uniques), dtype=bool)
         matched_type[[t for types in word_types.values() for t in types]] = True
-        candidates = np.flatnonzero(matched_type[codes])
+        candidates = np.flatnonzero(matched_type[codes] & (tok_unit[:n] >= 0))
         order = candidates[np.argsort(codes[candidates], kind="stable")]
         sorted_codes = codes[order]
         type_first = np.searchsorted(sorted_codes, np.arange(len(uniques)), side="left")
@@ -317,37 +344,86 @@ class _Matcher:
             first = positions.get(self.word_ids[term.words[0]])
             if first is None:
                 continue
-            starts = first
-            ends = first
-            for join, word in zip(term.joins, term.words[1:], strict=True):
-                if starts.size == 0:
-                    break
-                m = mask(self.word_ids[word])
-                if join == "gap":
-                    new_ends = np.full(ends.shape, -1, dtype=np.int64)
-                    for g in range(_GAP_MAX_WORDS + 1, 0, -1):  # smallest gap wins: fill from largest
-                        cand = ends + g
-                        ok = m[np.minimum(cand, n + 1)] & (cand < n)
-                        new_ends[ok] = cand[ok]
-                    keep = new_ends >= 0
-                    starts, ends = starts[keep], new_ends[keep]
-                else:
-                    sep = sep_space if join == "space" else sep_hyphen
-                    cand = ends + 1
-                    ok = (cand < n) & m[np.minimum(cand, n + 1)]
-                    ok &= sep[np.minimum(ends, len(sep) - 1)]
-                    starts, ends = starts[ok], cand[ok]
+            starts, ends = self._extend(term, first, mask, tok_unit, sep_space, sep_hyphen, n)
             if starts.size:
-                found.append((t_index, tok_start[starts], tok_end[ends]))
+                found.append((t_index, tok_start[starts], tok_end[ends], tok_unit[starts]))
         return self._collect(found)
 
+    def _extend(
+        self,
+        term: _Term,
+        first: np.ndarray,
+        mask: Callable[[int], np.ndarray],
+        tok_unit: np.ndarray,
+        sep_space: np.ndarray,
+        sep_hyphen: np.ndarray,
+        n: int,
+    ) -> tuple[np.ndarray, np.ndarray]:
+        """Start and end token of every hit of a word term whose first word is at the tokens ``first``.
+
+        Partial hits are (start, end, key) rows; at a gap each row branches into the 0 to
+        :data:`GAP_MAX_WORDS` words it may skip, ``key`` ranks the branches as a lazy regular
+        expression tries them (fewest words at the first gap, then at the second, ...), and rows that
+        reach the same token from the same start keep the best key. Each start keeps its best end.
+        """
+        starts, ends = first, first
+        key = np.zeros(first.shape, dtype=np.int64)
+        branched = False
+        for join, word in zip(term.joins, term.words[1:], strict=True):
+            if starts.size == 0:
+                break
+            m = mask(self.word_ids[word])
+            if join == "gap":
+                parts = []
+                for g in range(_GAP_MAX_WORDS + 1):
+                    cand = ends + 1 + g
+                    ok = m[np.minimum(cand, n + 1)] & (tok_unit[np.minimum(cand, n)] == tok_unit[starts])
+                    parts.append((starts[ok], cand[ok], key[ok] * (_GAP_MAX_WORDS + 1) + g))
+                starts, ends, key = (np.concatenate([p[k] for p in parts]) for k in range(3))
+                order = np.lexsort((key, ends, starts))
+                starts, ends, key = starts[order], ends[order], key[order]
+                new = np.ones(starts.size, dtype=bool)
+                new[1:] = (starts[1:] != starts[:-1]) | (ends[1:] != ends[:-1])
+                starts, ends, key = starts[new], ends[new], key[new]
+                branched = True
+            else:
+                sep = sep_space if join == "space" else sep_hyphen
+                cand = ends + 1
+                ok = (cand < n) & m[np.minimum(cand, n + 1)] & sep[np.minimum(ends, len(sep) - 1)]
+                ok &= tok_unit[np.minimum(cand, n)] == tok_unit[starts]
+                starts, ends, key = starts[ok], cand[ok], key[ok]
+        if branched and starts.size:  # one hit per start: the best key
+            order = np.lexsort((key, starts))
+            starts, ends = starts[order], ends[order]
+            best = np.ones(starts.size, dtype=bool)
+            best[1:] = starts[1:] != starts[:-1]
+            starts, ends = starts[best], ends[best]
+        return starts, ends
+
     @staticmethod
-    def _collect(found: list[tuple[int, np.ndarray, np.ndarray]]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    def _regex_hits(
+        t_index: int, source: str, text: str, unit_starts: np.ndarray, unit_ends: np.ndarray
+    ) -> list[tuple[int, np.ndarray, np.ndarray, np.ndarray]]:
+        """Hits of one ``re:`` term, searched in each unit's text alone (never across units)."""
+        regex = compile_raw(source)
+        rows: list[tuple[int, int, int]] = []
+        for u, (a, b) in enumerate(zip(unit_starts.tolist(), unit_ends.tolist(), strict=True)):
+            rows.extend((a + s, a + e, u) for s, e in regex.spans(text[a:b]))
+        if not rows:
+            return []
+        arr = np.asarray(rows, dtype=np.int64)
+        return [(t_index, arr[:, 0], arr[:, 1], arr[:, 2])]
+
+    @staticmethod
+    def _collect(
+        found: list[tuple[int, np.ndarray, np.ndarray, np.ndarray]],
+    ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
         if not found:
             empty = np.empty(0, dtype=np.int64)
-            return empty, empty, empty
-        ids = np.concatenate([np.full(len(a), t, dtype=np.int64) for t, a, _ in found])
-        return ids, np.concatenate([a for _, a, _ in found]), np.concatenate([b for _, _, b in found])
+            return empty, empty, empty, empty
+        ids = np.concatenate([np.full(len(a), t, dtype=np.int64) for t, a, _, _ in found])
+        starts, ends, units = (np.concatenate([f[k] for f in found]).astype(np.int64) for k in (1, 2, 3))
+        return ids, starts, ends, units
 
 
 @functools.lru_cache(maxsize=8)
