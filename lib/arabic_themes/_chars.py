@@ -6,7 +6,22 @@
 
 from __future__ import annotations
 
+import re
+
 import numpy as np
+
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def check_text(text: str, where: str) -> None:
+    """A ``ValueError`` naming ``where`` if ``text`` holds a lone surrogate (not valid Unicode: such a
+    string cannot be encoded, and usually comes from bytes decoded with ``errors="surrogateescape"``)."""
+    m = _SURROGATE.search(text)
+    if m:
+        raise ValueError(
+            f"{where}: character {m.start()} is a lone surrogate (U+{ord(m.group()):04X}), not valid Unicode text; "
+            "decode the file strictly (errors='strict') or replace the character"
+        )
 
 _TABLES: tuple[np.ndarray, np.ndarray] | None = None
 

@@ -24,6 +24,7 @@ from collections.abc import Iterable, Sequence
 import numpy as np
 import pandas as pd
 
+from arabic_themes._chars import check_text
 from arabic_themes.codebook import Codebook, CodebookError, DropRule, Indicator, Theme, all_terms, load_codebook
 from arabic_themes.normalisation import GlueRepair, normalize
 from arabic_themes.terms import TermError, _matcher, compile_term
@@ -124,6 +125,8 @@ def code_sentences(
     giving the *raw* article offsets of every matched term of every indicator that fired.
     """
     texts = _texts_by_doc(sentences, texts)
+    for doc_id in sentences["doc_id"].unique().tolist():
+        check_text(texts[doc_id], f"doc_id {doc_id!r}")
     repairs = list(repairs or [])
     batches = _batches(sentences["doc_id"].unique().tolist(), texts)
     if len(batches) > 1:  # a large archive: code a few megabytes at a time, so memory stays flat
@@ -345,6 +348,7 @@ def code_texts(
     rows, position = [], 0
     for i, text in enumerate(texts, start=1):
         text = str(text)
+        check_text(text, f"text {i}")
         if "\n" in text or "\r" in text:
             raise ValueError(f"text {i} contains a line break; give one sentence per text")
         rows.append((doc_id, 1, i, position, position + len(text), "sentence", text))

@@ -18,6 +18,7 @@ from pathlib import Path
 import pandas as pd
 
 from arabic_themes.errors import InputError
+from arabic_themes.normalisation import has_arabic_letters
 
 __all__ = [
     "CorpusError",
@@ -42,7 +43,6 @@ METADATA_COLUMNS = [
     "language",
 ]
 REQUIRED_COLUMNS = ["doc_id", "file", "sha256"]
-_ARABIC = re.compile(r"[\u0621-\u064A]")
 _DOC_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]*$")
 
 
@@ -83,7 +83,7 @@ def read_text(path: str | Path) -> str:
         raise CorpusError(f"{path}: not valid UTF-8 (byte {exc.start} is 0x{data[exc.start]:02x}).{hint}") from None
     if not text.strip():
         raise CorpusError(f"{path}: the file is empty (no text to analyse)")
-    if not _ARABIC.search(text):
+    if not has_arabic_letters(text):  # presentation forms count too
         raise CorpusError(f"{path}: no Arabic letters found; is this the right file?")
     return text
 

@@ -13,6 +13,10 @@ What changes (character classes come from :mod:`pyarabic.araby`, so they agree w
 * alef variants (أ إ آ ٱ) become ا; hamza on waw/ya (ؤ ئ) become و/ي;
 * alef maqsura ى becomes ي and teh marbuta ة becomes ه;
 * Persian kaf/yeh (ک ی) become Arabic ك/ي; Arabic-Indic digits become ASCII digits;
+* Arabic presentation forms (U+FB50–FDFF, U+FE70–FEFF: contextual letter shapes and ligatures, as PDF
+  extractions often give them) are folded by NFKC to the letters they show, then normalised like
+  them (``ﻻ`` → ``لا``, ``ﷲ`` → ``الله``); every letter of a ligature maps to the ligature's raw index;
+  an isolated form of a diacritic is removed like the diacritic;
 * Latin letters are lower-cased (``S-400`` and ``s-400`` match alike); a letter whose lower case
   is longer (only ``İ``) is left as it is, so offsets stay one to one;
 * glued words listed in a repair table (``موسكووطهران`` → ``موسكو وطهران``) get the missing space.
@@ -23,17 +27,21 @@ normalised at C speed; only the few glued words are handled one by one.
 
 from __future__ import annotations
 
+import functools
 import re
+import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
 from pyarabic import araby
 
+from arabic_themes._chars import check_text
 from arabic_themes.errors import InputError, read_csv_rows
 
 __all__ = [
     "GlueRepair",
+    "has_arabic_letters",
     "NormalizedText",
     "load_glue_repairs",
     "normalize",
@@ -62,8 +70,37 @@ _REPLACE_RULES: dict[str, dict[str, str]] = {
 }
 _REPLACE: dict[str, str] = {ch: new for rule in _REPLACE_RULES.values() for ch, new in rule.items()}
 
+_BASE_TABLE = str.maketrans({**_REPLACE, **{c: None for c in _DELETE}})
+
+
+def _presentation_forms() -> dict[str, str]:
+    """Each Arabic presentation form with an NFKC decomposition -> what it normalises to ("" if only marks)."""
+    folds = {}
+    for code in [*range(0xFB50, 0xFE00), *range(0xFE70, 0xFF00)]:
+        ch = chr(code)
+        folded = unicodedata.normalize("NFKC", ch)
+        if folded == ch or ch in _DELETE:
+            continue
+        folded = _lower(folded.translate(_BASE_TABLE))
+        folds[ch] = "" if folded.isspace() else folded  # the isolated form of a mark is " " + mark
+    return folds
+
+
+def _lower(text: str) -> str:
+    """Lower-case without changing the length: a letter whose lower case is longer (only İ) stays as it is."""
+    lowered = text.lower()
+    if len(lowered) == len(text):
+        return lowered
+    return "".join(low if len(low := ch.lower()) == 1 else ch for ch in text)
+
+
+_FOLDS = _presentation_forms()
+_DELETE |= {ch for ch, folded in _FOLDS.items() if not folded}
 _DELETE_RE = re.compile("[" + "".join(re.escape(c) for c in sorted(_DELETE)) + "]")
-_TABLE = str.maketrans({**_REPLACE, **{c: None for c in _DELETE}})
+#: Characters that become several (ligatures): the one case where the text grows.
+_EXPAND = {ch: folded for ch, folded in _FOLDS.items() if len(folded) > 1}
+_EXPAND_RE = re.compile("[" + "".join(sorted(_EXPAND)) + "]")
+_TABLE = str.maketrans({**_REPLACE, **{ch: f for ch, f in _FOLDS.items() if f}, **{c: None for c in _DELETE}})
 _ARABIC_LETTER = r"\u0621-\u064A\u0671-\u06D3"
 
 
@@ -120,14 +157,6 @@ def load_glue_repairs(path: str | Path) -> list[GlueRepair]:
     return repairs
 
 
-def _lower(text: str) -> str:
-    """Lower-case without changing the length: a letter whose lower case is longer (only İ) stays as it is."""
-    lowered = text.lower()
-    if len(lowered) == len(text):
-        return lowered
-    return "".join(low if len(low := ch.lower()) == 1 else ch for ch in text)
-
-
 def normalize_word(text: str) -> str:
     """Normalise a short string (a pattern, a name) without tracking offsets."""
     return _lower(text.translate(_TABLE))
@@ -142,6 +171,13 @@ def _glue_regex(repairs: list[GlueRepair]) -> re.Pattern[str] | None:
 
 
 _ARABIC_LETTER_RE = re.compile(f"[{_ARABIC_LETTER}]")
+_LETTER_FORMS = "".join(sorted(ch for ch, folded in _FOLDS.items() if _ARABIC_LETTER_RE.search(folded)))
+_ARABIC_LETTER_ANY_FORM = re.compile(f"[{_ARABIC_LETTER}{_LETTER_FORMS}]")
+
+
+def has_arabic_letters(text: str) -> bool:
+    """Whether ``text`` holds an Arabic letter, in ordinary or presentation form (as PDF extractions give it)."""
+    return _ARABIC_LETTER_ANY_FORM.search(text) is not None
 
 
 def _is_whole_word(text: str, start: int, end: int) -> bool:
@@ -154,25 +190,34 @@ def _is_whole_word(text: str, start: int, end: int) -> bool:
 _GLUE_CACHE: dict[tuple[GlueRepair, ...], tuple[re.Pattern[str] | None, dict[str, str]]] = {}
 
 
-_BMP_TABLES: tuple[np.ndarray, np.ndarray] | None = None
-
-
-def _bmp_tables() -> tuple[np.ndarray, np.ndarray]:
-    """Per code point of the Basic Multilingual Plane: deleted?, and what it becomes (built once)."""
-    global _BMP_TABLES
-    if _BMP_TABLES is None:
-        chars = [chr(c) for c in range(0x10000)]
-        mapped = "".join(ch.translate(_TABLE) or "\0" for ch in chars)  # deleted chars stand as NUL
-        lowered = [_lower(ch) for ch in mapped]
-        target = np.fromiter((ord(ch) for ch in lowered), dtype=np.uint32, count=0x10000)
-        deleted = np.zeros(0x10000, dtype=bool)
-        deleted[[ord(c) for c in _DELETE]] = True
-        _BMP_TABLES = (deleted, target)
-    return _BMP_TABLES
+@functools.cache
+def _bmp_tables() -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """Per code point of the Basic Multilingual Plane: deleted?, what it becomes (one character),
+    how many characters it becomes, and where its characters start in a flat table (built once)."""
+    chars = [chr(c) for c in range(0x10000)]
+    mapped = "".join(ch.translate(_TABLE)[:1] or "\0" for ch in chars)  # deleted chars stand as NUL
+    lowered = [_lower(ch) for ch in mapped]
+    target = np.fromiter((ord(ch) for ch in lowered), dtype=np.uint32, count=0x10000)
+    deleted = np.zeros(0x10000, dtype=bool)
+    deleted[[ord(c) for c in _DELETE]] = True
+    width = (~deleted).astype(np.int64)
+    flat_start = np.arange(0x10000, dtype=np.int64)  # single characters: their entry of ``target``
+    flat = [target]
+    position = 0x10000
+    for ch, folded in sorted(_EXPAND.items()):
+        width[ord(ch)] = len(folded)
+        flat_start[ord(ch)] = position
+        flat.append(np.fromiter(map(ord, folded), dtype=np.uint32, count=len(folded)))
+        position += len(folded)
+    return deleted, target, width, np.concatenate(flat), flat_start
 
 
 def _normalize_chars_slow(raw: str) -> tuple[str, np.ndarray]:
-    """Deletions and 1:1 replacements with ``str.translate`` (any text)."""
+    """Deletions and replacements with ``str.translate`` (any text)."""
+    if _EXPAND_RE.search(raw):  # ligatures grow: one offset per output character
+        lengths = [len(ch.translate(_TABLE)) for ch in raw]
+        offsets = np.repeat(np.arange(len(raw), dtype=np.int64), lengths)
+        return _lower(raw.translate(_TABLE)), offsets
     deleted = [m.start() for m in _DELETE_RE.finditer(raw)]
     offsets = np.arange(len(raw), dtype=np.int64)
     if deleted:
@@ -190,7 +235,14 @@ def _normalize_chars(raw: str) -> tuple[str, np.ndarray]:
     codes = np.frombuffer(raw.encode("utf-32-le"), dtype=np.uint32)
     if codes.size == 0 or codes.max() > 0xFFFF or "\u03a3" in raw:
         return _normalize_chars_slow(raw)
-    deleted, target = _bmp_tables()
+    deleted, target, width, flat, flat_start = _bmp_tables()
+    widths = width[codes]
+    if widths.max(initial=0) > 1:  # ligatures: each output character takes its place in the flat table
+        offsets = np.repeat(np.arange(codes.size, dtype=np.int64), widths)
+        first_out = np.cumsum(widths) - widths
+        within = np.arange(offsets.size, dtype=np.int64) - first_out[offsets]
+        text = flat[flat_start[codes[offsets]] + within].tobytes().decode("utf-32-le")
+        return text, offsets
     keep = ~deleted[codes]
     offsets = np.flatnonzero(keep).astype(np.int64)
     text = target[codes[keep]].tobytes().decode("utf-32-le")
@@ -202,6 +254,7 @@ def normalize(raw: str, repairs: list[GlueRepair] | None = None) -> NormalizedTe
 
     Idempotent: ``normalize(normalize(x).text).text == normalize(x).text``.
     """
+    check_text(raw, "text to normalise")
     text, offsets = _normalize_chars(raw)
     # glued words: insert spaces, mapping each inserted space to the next raw character
     applied: list[tuple[int, str]] = []

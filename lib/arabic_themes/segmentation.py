@@ -31,7 +31,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from arabic_themes._chars import classify, runs
+from arabic_themes._chars import check_text, classify, runs
 from arabic_themes.errors import InputError, read_csv_rows
 
 __all__ = ["SENTENCE_COLUMNS", "load_run_in_headings", "segment", "segment_text"]
@@ -126,8 +126,18 @@ def _quote_spans(para: str) -> list[tuple[int, int]]:
     return spans
 
 
-def _inside(pos: int, spans: list[tuple[int, int]]) -> bool:
-    return any(a < pos < b for a, b in spans)
+def _outside(positions: list[int], spans: list[tuple[int, int]]) -> list[bool]:
+    """For each position: is it strictly inside none of the spans ``(a, b)``? One sort and a binary search
+    per position, so a line with thousands of quotations costs ``O((n + m) log m)``, not ``n × m``."""
+    if not spans:
+        return [True] * len(positions)
+    spans = sorted(spans)
+    starts = np.asarray([a for a, _ in spans], dtype=np.int64)
+    reach = np.maximum.accumulate(np.asarray([b for _, b in spans], dtype=np.int64))  # furthest end so far
+    pos = np.asarray(positions, dtype=np.int64)
+    last = np.searchsorted(starts, pos, side="left") - 1  # the last span starting strictly before pos
+    covered = (last >= 0) & (reach[np.maximum(last, 0)] > pos)
+    return (~covered).tolist()
 
 
 def _units(para: str, ends: Iterable[int], headings: Iterable[str]) -> list[tuple[int, int, str]]:
@@ -136,7 +146,8 @@ def _units(para: str, ends: Iterable[int], headings: Iterable[str]) -> list[tupl
     ``ends`` are the candidate sentence ends (just after a terminator) inside the paragraph.
     """
     spans = _quote_spans(para) if _QUOTE_CHARS.search(para) else []
-    cuts = {e for e in ends if not _inside(e, spans)} if spans else set(ends)
+    ends = list(ends)
+    cuts = {e for e, out in zip(ends, _outside(ends, spans), strict=True) if out} if spans else set(ends)
     heading_spans: list[tuple[int, int]] = []
     for heading in headings:
         for hm in re.finditer(re.escape(heading), para):
@@ -224,8 +235,7 @@ def _segment_plain(doc_ids: list[str], texts: list[str]) -> list[_Row]:
             quoted = _quote_spans(joined[a:b])
             if quoted:
                 lo, hi = np.searchsorted(line_of_end, [line, line + 1])
-                for i in range(int(lo), int(hi)):
-                    keep[i] = not _inside(int(ends[i]) - a, quoted)
+                keep[lo:hi] = _outside((ends[lo:hi] - a).tolist(), quoted)
         ends = ends[keep]
     cuts = np.unique(np.concatenate((line_start, line_end, ends)))
     a_cut, b_cut = cuts[:-1], cuts[1:]
@@ -280,6 +290,7 @@ def _frame(rows: list[_Row]) -> pd.DataFrame:
 
 def segment_text(text: str, doc_id: str = "doc", run_in_headings: Iterable[str] = ()) -> pd.DataFrame:
     """Segment one raw text; see the module docstring for the rules. One row per unit."""
+    check_text(text, f"doc_id {doc_id!r}")
     return _frame(_segment_rows(text, doc_id, run_in_headings))
 
 
@@ -295,6 +306,8 @@ def segment(corpus: pd.DataFrame, run_in_headings: Mapping[str, Iterable[str]] |
     if unknown:
         raise ValueError(f"run-in headings are listed for doc_id(s) not in the corpus: {unknown}")
     doc_ids, texts = corpus["doc_id"].tolist(), corpus["text"].tolist()
+    for doc_id, text in zip(doc_ids, texts, strict=True):
+        check_text(text, f"doc_id {doc_id!r}")
     rows: list[_Row] = []
     plain: list[int] = []  # runs of articles without run-in headings go through the one-pass path
     size = 0
