@@ -45,19 +45,25 @@ def test_sentences_that_overlap_are_an_error(setup) -> None:
         code_sentences(broken, codebook, None, repairs)
 
 
-def test_batched_coding_and_segmentation_equal_one_pass(setup, monkeypatch: pytest.MonkeyPatch) -> None:
+@pytest.mark.parametrize("batch_chars", [1, 5000, 12_000])
+def test_batched_coding_and_segmentation_equal_one_pass(setup, batch_chars: int) -> None:
     """Large archives are processed a few megabytes at a time; the result must not depend on it."""
-    import arabic_themes.coding as coding_module
-    import arabic_themes.segmentation as segment_module
-
     corpus, _, codebook, repairs = setup
     headings = load_run_in_headings(DATA / "run_in_headings.csv")
     one_pass_sentences = segment(corpus, headings)
     one_pass = code_sentences(one_pass_sentences, codebook, corpus, repairs)
-    monkeypatch.setattr(coding_module, "BATCH_CHARS", 5000)  # several batches on this small corpus
-    monkeypatch.setattr(segment_module, "_BATCH_CHARS", 5000)
-    batched_sentences = segment(corpus, headings)
+    batched_sentences = segment(corpus, headings, batch_chars=batch_chars)  # several batches on this small corpus
     pd.testing.assert_frame_equal(batched_sentences, one_pass_sentences)
     shuffled = batched_sentences.sample(frac=1, random_state=0)  # row order is kept, whatever it is
-    batched = code_sentences(shuffled, codebook, corpus, repairs)
+    batched = code_sentences(shuffled, codebook, corpus, repairs, batch_chars=batch_chars)
     pd.testing.assert_frame_equal(batched, one_pass.loc[shuffled.index])
+
+
+def test_batches_are_consecutive_and_bounded() -> None:
+    from arabic_themes._batch import batches
+
+    assert batches([]) == []
+    assert batches([3, 3, 3, 10, 1], limit=6) == [range(0, 2), range(2, 3), range(3, 4), range(4, 5)]
+    assert batches([3, 3], limit=100) == [range(0, 2)]
+    with pytest.raises(ValueError, match="batch_chars must be a positive"):
+        batches([1], limit=0)

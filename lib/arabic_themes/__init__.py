@@ -10,6 +10,7 @@ The pipeline, one small function per step, tidy data frames in and out (one row 
 """
 
 from arabic_themes.actors import Actor, count_mentions, find_mentions, load_actors
+from arabic_themes.caches import clear_caches
 from arabic_themes.codebook import PALETTE, theme_colors
 from arabic_themes.coding import (
     Codebook,
@@ -82,6 +83,7 @@ __all__ = [
     "align_texts",
     "arabic_label",
     "bilingual",
+    "clear_caches",
     "code_dask",
     "code_sentences",
     "code_sentences_naive",

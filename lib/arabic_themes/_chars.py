@@ -6,6 +6,7 @@
 
 from __future__ import annotations
 
+import functools
 import re
 
 import numpy as np
@@ -23,18 +24,13 @@ def check_text(text: str, where: str) -> None:
             "decode the file strictly (errors='strict') or replace the character"
         )
 
-_TABLES: tuple[np.ndarray, np.ndarray] | None = None
-
-
+@functools.cache
 def char_classes() -> tuple[np.ndarray, np.ndarray]:
     """Per BMP code point: is it a word character (``\\w``), is it whitespace (built once, ~30 ms)."""
-    global _TABLES
-    if _TABLES is None:
-        chars = [chr(c) for c in range(0x10000)]
-        word = np.fromiter((c.isalnum() or c == "_" for c in chars), dtype=bool, count=0x10000)
-        space = np.fromiter((c.isspace() for c in chars), dtype=bool, count=0x10000)
-        _TABLES = (word, space)
-    return _TABLES
+    chars = [chr(c) for c in range(0x10000)]
+    word = np.fromiter((c.isalnum() or c == "_" for c in chars), dtype=bool, count=0x10000)
+    space = np.fromiter((c.isspace() for c in chars), dtype=bool, count=0x10000)
+    return word, space
 
 
 def classify(text: str) -> tuple[np.ndarray, np.ndarray, np.ndarray]:

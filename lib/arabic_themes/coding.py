@@ -24,6 +24,7 @@ from collections.abc import Iterable, Sequence
 import numpy as np
 import pandas as pd
 
+from arabic_themes._batch import BATCH_CHARS, batches
 from arabic_themes._chars import check_text
 from arabic_themes.codebook import Codebook, CodebookError, DropRule, Indicator, Theme, all_terms, load_codebook
 from arabic_themes.normalisation import GlueRepair, normalize
@@ -54,24 +55,6 @@ def _result(sentences: pd.DataFrame, codebook: Codebook, flags: np.ndarray, evid
         out[theme_id] = flags[:, j].astype("int64")
     out["evidence"] = evidence
     return out
-
-
-#: Articles are coded (and segmented) in batches of about this many characters.
-BATCH_CHARS = 4_000_000
-
-
-def _batches(doc_ids: list[str], texts: dict[str, str]) -> list[list[str]]:
-    """Consecutive groups of articles of about :data:`BATCH_CHARS` characters each."""
-    batches: list[list[str]] = [[]]
-    size = 0
-    for doc_id in doc_ids:
-        length = len(texts[doc_id])
-        if batches[-1] and size + length > BATCH_CHARS:
-            batches.append([])
-            size = 0
-        batches[-1].append(doc_id)
-        size += length
-    return batches
 
 
 def _texts_from_sentences(sentences: pd.DataFrame) -> dict[str, str]:
@@ -114,6 +97,8 @@ def code_sentences(
     codebook: Codebook,
     texts: dict[str, str] | pd.DataFrame | None = None,
     repairs: Iterable[GlueRepair] | None = None,
+    *,
+    batch_chars: int = BATCH_CHARS,
 ) -> pd.DataFrame:
     """Code each sentence for each theme of ``codebook``.
 
@@ -122,21 +107,31 @@ def code_sentences(
     the sentences' own texts are used (same result, see :func:`_texts_from_sentences`); ``repairs``
     are the glued-word repairs used in normalisation. Returns the sentence table plus one 0/1
     column per theme and ``evidence``: ``"; "``-separated entries ``theme/indicator@start-end``
-    giving the *raw* article offsets of every matched term of every indicator that fired.
+    giving the *raw* article offsets of every matched term of every indicator that fired. Articles
+    are coded ``batch_chars`` characters at a time (the result does not depend on it).
     """
     texts = _texts_by_doc(sentences, texts)
-    for doc_id in sentences["doc_id"].unique().tolist():
+    doc_ids = sentences["doc_id"].unique().tolist()  # in order of appearance
+    for doc_id in doc_ids:
         check_text(texts[doc_id], f"doc_id {doc_id!r}")
-    repairs = list(repairs or [])
-    batches = _batches(sentences["doc_id"].unique().tolist(), texts)
-    if len(batches) > 1:  # a large archive: code a few megabytes at a time, so memory stays flat
-        position = pd.Series(np.arange(len(sentences)), index=sentences.index)
-        parts = []
-        for batch in batches:
-            mask = sentences["doc_id"].isin(batch).to_numpy()
-            part = code_sentences(sentences[mask], codebook, {d: texts[d] for d in batch}, repairs)
-            parts.append(part.assign(_position=position[mask].to_numpy()))
-        return pd.concat(parts).sort_values("_position", kind="stable").drop(columns="_position")
+    groups = batches([len(texts[d]) for d in doc_ids], batch_chars)
+    if len(groups) <= 1:
+        return _code_batch(sentences, codebook, texts, list(repairs or []))
+    # a large archive: a few megabytes at a time, so memory stays flat
+    position = pd.Series(np.arange(len(sentences)), index=sentences.index)
+    parts = []
+    for group in groups:
+        batch = [doc_ids[i] for i in group]
+        mask = sentences["doc_id"].isin(batch).to_numpy()
+        part = _code_batch(sentences[mask], codebook, {d: texts[d] for d in batch}, list(repairs or []))
+        parts.append(part.assign(_position=position[mask].to_numpy()))
+    return pd.concat(parts).sort_values("_position", kind="stable").drop(columns="_position")
+
+
+def _code_batch(
+    sentences: pd.DataFrame, codebook: Codebook, texts: dict[str, str], repairs: list[GlueRepair]
+) -> pd.DataFrame:
+    """:func:`code_sentences` on one batch of articles."""
     terms = all_terms(codebook.themes)
     matcher = _matcher(tuple(terms))
     n_sent = len(sentences)
@@ -292,7 +287,11 @@ _EVIDENCE = re.compile(r"^(?P<theme>[a-z0-9_]+)/(?P<indicator>[a-z0-9_]+)@(?P<st
 
 
 def parse_evidence(coded: pd.DataFrame) -> pd.DataFrame:
-    """Tidy evidence: one row per matched term with doc_id, sentence_id, theme, indicator, start, end."""
+    """Tidy evidence: one row per matched term with doc_id, sentence_id, theme, indicator, start, end.
+
+    The ``evidence`` strings are for the CSV; inside the package and its tests, evidence is read
+    through this table.
+    """
     rows = []
     for doc_id, sentence_id, ev in zip(coded["doc_id"], coded["sentence_id"], coded["evidence"], strict=True):
         for item in filter(None, (ev or "").split("; ")):

@@ -187,7 +187,10 @@ def _is_whole_word(text: str, start: int, end: int) -> bool:
     return not (before or after)
 
 
-_GLUE_CACHE: dict[tuple[GlueRepair, ...], tuple[re.Pattern[str] | None, dict[str, str]]] = {}
+@functools.lru_cache(maxsize=16)
+def _glue(repairs: tuple[GlueRepair, ...]) -> tuple[re.Pattern[str] | None, dict[str, str]]:
+    """The glue regex and normalised glued -> repaired forms of one repair table (a few tables are remembered)."""
+    return _glue_regex(list(repairs)), {normalize_word(r.glued): normalize_word(r.repaired) for r in repairs}
 
 
 @functools.cache
@@ -258,10 +261,7 @@ def normalize(raw: str, repairs: list[GlueRepair] | None = None) -> NormalizedTe
     text, offsets = _normalize_chars(raw)
     # glued words: insert spaces, mapping each inserted space to the next raw character
     applied: list[tuple[int, str]] = []
-    key = tuple(repairs or ())
-    if key not in _GLUE_CACHE:
-        _GLUE_CACHE[key] = (_glue_regex(list(key)), {normalize_word(r.glued): normalize_word(r.repaired) for r in key})
-    regex, mapping = _GLUE_CACHE[key]
+    regex, mapping = _glue(tuple(repairs or ()))
     if regex is not None and text:
         pieces: list[str] = []
         insert_at: list[int] = []

@@ -31,6 +31,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from arabic_themes._batch import BATCH_CHARS, batches
 from arabic_themes._chars import check_text, classify, runs
 from arabic_themes.errors import InputError, read_csv_rows
 
@@ -41,7 +42,6 @@ SENTENCE_COLUMNS = ["doc_id", "paragraph", "sentence_id", "start", "end", "kind"
 _TERMINATOR = re.compile(r"(?:[.!?؟؛…]+)[\"'”’»″)\]]*(?=\s|$)")
 _LINE = re.compile(r"[^\r\n]+")
 _HEADING_MAX_WORDS = 12
-_BATCH_CHARS = 4_000_000
 _PAIRS = {"«": "»", "“": "”"}
 _SYMMETRIC = {'"', "″"}
 
@@ -294,12 +294,18 @@ def segment_text(text: str, doc_id: str = "doc", run_in_headings: Iterable[str] 
     return _frame(_segment_rows(text, doc_id, run_in_headings))
 
 
-def segment(corpus: pd.DataFrame, run_in_headings: Mapping[str, Iterable[str]] | None = None) -> pd.DataFrame:
+def segment(
+    corpus: pd.DataFrame,
+    run_in_headings: Mapping[str, Iterable[str]] | None = None,
+    *,
+    batch_chars: int = BATCH_CHARS,
+) -> pd.DataFrame:
     """One row per sentence (or heading) of every article in ``corpus`` (from :func:`load_corpus`).
 
     Columns: ``doc_id, paragraph, sentence_id, start, end, kind, text``; ``sentence_id`` counts
     from 1 within each article and ``raw[start:end] == text``. ``run_in_headings`` maps a
-    ``doc_id`` to headings glued into its text (see :func:`load_run_in_headings`).
+    ``doc_id`` to headings glued into its text (see :func:`load_run_in_headings`). Articles are
+    segmented ``batch_chars`` characters at a time (the result does not depend on it).
     """
     run_in_headings = run_in_headings or {}
     unknown = sorted(set(run_in_headings) - set(corpus["doc_id"]))
@@ -309,23 +315,14 @@ def segment(corpus: pd.DataFrame, run_in_headings: Mapping[str, Iterable[str]] |
     for doc_id, text in zip(doc_ids, texts, strict=True):
         check_text(text, f"doc_id {doc_id!r}")
     rows: list[_Row] = []
-    plain: list[int] = []  # runs of articles without run-in headings go through the one-pass path
-    size = 0
-
-    def flush() -> None:
-        nonlocal size
-        rows.extend(_segment_plain([doc_ids[i] for i in plain], [texts[i] for i in plain]))
-        plain.clear()
-        size = 0
-
-    for i, doc_id in enumerate(doc_ids):
-        if run_in_headings.get(doc_id):
-            flush()
-            rows.extend(_segment_rows(texts[i], doc_id, run_in_headings[doc_id]))
-        else:
-            if size + len(texts[i]) > _BATCH_CHARS:  # a few megabytes at a time: memory stays flat
-                flush()
-            plain.append(i)
-            size += len(texts[i])
-    flush()
+    for batch in batches([len(t) for t in texts], batch_chars):
+        plain: list[int] = []  # runs of articles without run-in headings go through the one-pass path
+        for i in [*batch, None]:
+            if i is None or run_in_headings.get(doc_ids[i]):
+                rows.extend(_segment_plain([doc_ids[k] for k in plain], [texts[k] for k in plain]))
+                plain.clear()
+                if i is not None:
+                    rows.extend(_segment_rows(texts[i], doc_ids[i], run_in_headings[doc_ids[i]]))
+            else:
+                plain.append(i)
     return _frame(rows)
