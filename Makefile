@@ -34,6 +34,7 @@ baselines: $(STAMP)
 	$(PYTEST) tests/test_plotting.py --mpl-generate-path=tests/baseline
 
 benchmark: $(STAMP)
+	$(BIN)/python -m pip install --quiet -c constraints.txt -e '.[bench]'  # flashtext and spaCy, the peers
 	$(BIN)/python benchmarks/bench_coding.py
 
 # Render every notebook as GitHub shows it (styles and scripts stripped, ~1,000 px wide) and screenshot it in
