@@ -379,10 +379,12 @@ def test_missing_text_for_a_document_is_named(coded_corpus) -> None:
 @given(text=st.text(max_size=80) | st.text(alphabet="ab -_\n\t.،اوبلكمن١٢3٣🙂", max_size=80))
 def test_property_token_layout_agrees_with_regex_tokens(text: str) -> None:
     """The NumPy tokeniser finds exactly re's \\w+ tokens and classifies the separators like str methods."""
-    from arabic_themes.terms import _token_layout
+    import numpy as np
+
+    from arabic_themes.matcher import token_layout
 
     matches = list(re.finditer(r"\w+", text))
-    starts, ends, sep_space, sep_hyphen = _token_layout(text, len(matches))
+    starts, ends, sep_space, sep_hyphen, _ = token_layout(np.frombuffer(text.encode("utf-32-le"), dtype=np.uint32))
     assert starts.tolist() == [m.start() for m in matches]
     assert ends.tolist() == [m.end() for m in matches]
     following = [

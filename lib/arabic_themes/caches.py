@@ -2,8 +2,8 @@
 
 * character tables (:mod:`arabic_themes._chars`, :mod:`arabic_themes.normalisation`): built once, fixed size;
 * glue-repair regexes: the last 16 repair tables;
-* term matchers (:mod:`arabic_themes.terms`): the last 8 sets of terms, each remembering what the
-  distinct words of the texts matched (at most 2 million words, then forgotten at once);
+* term matchers (:mod:`arabic_themes.matcher`): the last 8 sets of terms, each with the tables of
+  its word forms (a few tens of megabytes for the project's codebook);
 * compiled ``re:`` patterns (:mod:`arabic_themes.rawregex`): the last 1,024, and the Unicode
   classes they use;
 * the stop-word list (:mod:`arabic_themes.keyness`) and the font and renderer checks of the figures.
@@ -21,13 +21,13 @@ __all__ = ["clear_caches"]
 
 
 def _cached() -> list[Callable[..., Any]]:
-    from arabic_themes import _chars, keyness, normalisation, plot_style, rawregex, terms
+    from arabic_themes import _chars, keyness, matcher, normalisation, plot_style, rawregex
 
     return [
         _chars.char_classes,
         normalisation._bmp_tables,
         normalisation._glue,
-        terms._matcher,
+        matcher.matcher_for,
         rawregex.compile_raw,
         rawregex._category_ranges,
         keyness.arabic_stopwords,

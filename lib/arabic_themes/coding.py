@@ -27,8 +27,9 @@ import pandas as pd
 from arabic_themes._batch import BATCH_CHARS, batches
 from arabic_themes._chars import check_text
 from arabic_themes.codebook import Codebook, CodebookError, DropRule, Indicator, Theme, all_terms, load_codebook
-from arabic_themes.normalisation import GlueRepair, normalize
-from arabic_themes.terms import TermError, _matcher, compile_term
+from arabic_themes.matcher import matcher_for
+from arabic_themes.normalisation import GlueRepair, _normalize, normalize
+from arabic_themes.terms import TermError, compile_term
 
 __all__ = [
     "BATCH_CHARS",
@@ -133,14 +134,14 @@ def _code_batch(
 ) -> pd.DataFrame:
     """:func:`code_sentences` on one batch of articles."""
     terms = all_terms(codebook.themes)
-    matcher = _matcher(tuple(terms))
+    matcher = matcher_for(tuple(terms))
     n_sent = len(sentences)
     # 1. join the raw articles and normalise them in one pass (per-character tables and one glue
     #    regex, so the result is the same as article by article, without per-article overhead)
     doc_ids = sentences["doc_id"].unique().tolist()  # in order of appearance
     raw_lengths = np.fromiter((len(texts[d]) + 1 for d in doc_ids), dtype=np.int64, count=len(doc_ids))
     raw_base = np.concatenate([[0], np.cumsum(raw_lengths)[:-1]]).astype(np.int64)
-    norm = normalize("\n".join(texts[d] for d in doc_ids), repairs)
+    norm, norm_codes = _normalize("\n".join(texts[d] for d in doc_ids), repairs)
     # 2. each sentence as a span of the normalised text; the matcher finds hits inside sentences only
     doc_number = {d: i for i, d in enumerate(doc_ids)}
     sent_doc = sentences["doc_id"].map(doc_number).to_numpy(dtype=np.int64)
@@ -150,7 +151,7 @@ def _code_batch(
     order = np.argsort(joined_start, kind="stable")
     unit_start = np.searchsorted(norm.offsets, joined_start[order], side="left")
     unit_end = np.searchsorted(norm.offsets, joined_end[order], side="left")
-    t_ids, a, b, unit = matcher.hits(norm.text, unit_start, unit_end)
+    t_ids, a, b, unit = matcher.hits(norm.text, norm_codes, unit_start, unit_end)
     sent_of_hit = order[unit]
     raw_a = norm.offsets[a] - sent_base[sent_of_hit]
     raw_b = norm.offsets[b - 1] + 1 - sent_base[sent_of_hit]

@@ -12,9 +12,9 @@ from collections.abc import Iterable
 import numpy as np
 import pandas as pd
 
-from arabic_themes.normalisation import GlueRepair, normalize
+from arabic_themes.matcher import matcher_for
+from arabic_themes.normalisation import GlueRepair, _normalize
 from arabic_themes.segmentation import segment
-from arabic_themes.terms import _matcher
 
 __all__ = ["kwic"]
 
@@ -38,7 +38,7 @@ def kwic(
     when shown inside left-to-right tables. Hits stay inside one unit of ``sentences`` (the table of
     :func:`~arabic_themes.segmentation.segment`; by default the corpus is segmented without run-in headings).
     """
-    matcher = _matcher((term,))  # a bad term is a TermError here
+    matcher = matcher_for((term,))  # a bad term is a TermError here
     if sentences is None:
         sentences = segment(corpus)
     units = {doc: group for doc, group in sentences.sort_values(["doc_id", "start"]).groupby("doc_id", sort=False)}
@@ -47,11 +47,11 @@ def kwic(
     for doc_id, raw in zip(corpus["doc_id"], corpus["text"], strict=True):
         if doc_id not in units:
             continue
-        norm = normalize(raw, repairs)
+        norm, codes = _normalize(raw, repairs)
         group = units[doc_id]
         starts = np.searchsorted(norm.offsets, group["start"].to_numpy(dtype=np.int64), side="left")
         ends = np.searchsorted(norm.offsets, group["end"].to_numpy(dtype=np.int64), side="left")
-        _, hit_a, hit_b, _ = matcher.hits(norm.text, starts, ends)
+        _, hit_a, hit_b, _ = matcher.hits(norm.text, codes, starts, ends)
         order = np.lexsort((hit_b, hit_a))
         last_end = -1
         for na, nb in zip(hit_a[order].tolist(), hit_b[order].tolist(), strict=True):

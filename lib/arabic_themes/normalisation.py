@@ -229,27 +229,39 @@ def _normalize_chars_slow(raw: str) -> tuple[str, np.ndarray]:
 
 
 def _normalize_chars(raw: str) -> tuple[str, np.ndarray]:
-    """Deletions and 1:1 replacements as NumPy table look-ups over the code points.
+    """Deletions and replacements as NumPy table look-ups over the code points.
 
     Same result as :func:`_normalize_chars_slow` (a test checks it) but several times faster on
     large archives. Texts outside the BMP, or with a capital sigma (whose lower case depends on its
     position in the word), take the ``str`` path.
     """
+    text, offsets, _ = _normalize_codes(raw)
+    return text, offsets
+
+
+def _normalize_codes(raw: str) -> tuple[str, np.ndarray, np.ndarray]:
+    """:func:`_normalize_chars` plus the code points of the normalised text (for the matcher: the text
+    is converted to code points once)."""
     codes = np.frombuffer(raw.encode("utf-32-le"), dtype=np.uint32)
     if codes.size == 0 or codes.max() > 0xFFFF or "\u03a3" in raw:
-        return _normalize_chars_slow(raw)
+        text, offsets = _normalize_chars_slow(raw)
+        return text, offsets, np.frombuffer(text.encode("utf-32-le"), dtype=np.uint32)
     deleted, target, width, flat, flat_start = _bmp_tables()
     widths = width[codes]
     if widths.max(initial=0) > 1:  # ligatures: each output character takes its place in the flat table
         offsets = np.repeat(np.arange(codes.size, dtype=np.int64), widths)
         first_out = np.cumsum(widths) - widths
         within = np.arange(offsets.size, dtype=np.int64) - first_out[offsets]
-        text = flat[flat_start[codes[offsets]] + within].tobytes().decode("utf-32-le")
-        return text, offsets
-    keep = ~deleted[codes]
-    offsets = np.flatnonzero(keep).astype(np.int64)
-    text = target[codes[keep]].tobytes().decode("utf-32-le")
-    return text, offsets
+        out = flat[flat_start[codes[offsets]] + within]
+    else:
+        keep = ~deleted[codes]
+        if keep.all():
+            offsets = np.arange(codes.size, dtype=np.int64)
+            out = target[codes]
+        else:
+            offsets = np.flatnonzero(keep)
+            out = target[codes[offsets]]
+    return out.tobytes().decode("utf-32-le"), offsets, out
 
 
 def normalize(raw: str, repairs: list[GlueRepair] | None = None) -> NormalizedText:
@@ -257,8 +269,13 @@ def normalize(raw: str, repairs: list[GlueRepair] | None = None) -> NormalizedTe
 
     Idempotent: ``normalize(normalize(x).text).text == normalize(x).text``.
     """
+    return _normalize(raw, repairs)[0]
+
+
+def _normalize(raw: str, repairs: list[GlueRepair] | None = None) -> tuple[NormalizedText, np.ndarray]:
+    """:func:`normalize`, and the code points of the normalised text."""
     check_text(raw, "text to normalise")
-    text, offsets = _normalize_chars(raw)
+    text, offsets, codes = _normalize_codes(raw)
     # glued words: insert spaces, mapping each inserted space to the next raw character
     applied: list[tuple[int, str]] = []
     regex, mapping = _glue(tuple(repairs or ()))
@@ -284,4 +301,5 @@ def normalize(raw: str, repairs: list[GlueRepair] | None = None) -> NormalizedTe
             pieces.append(text[last:])
             text = "".join(pieces)
             offsets = np.insert(offsets, insert_at, offsets[insert_at])
-    return NormalizedText(text=text, offsets=offsets, raw_length=len(raw), repairs=tuple(applied))
+            codes = np.insert(codes, insert_at, np.uint32(ord(" ")))
+    return NormalizedText(text=text, offsets=offsets, raw_length=len(raw), repairs=tuple(applied)), codes

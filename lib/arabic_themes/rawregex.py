@@ -30,9 +30,18 @@ from re import _constants as sre  # type: ignore[attr-defined]  # the parser of 
 from re import _parser as sre_parse  # type: ignore[attr-defined]
 from typing import Any
 
+import numpy as np
 import re2
 
-__all__ = ["BUDGET_STEPS", "MAX_COUNT", "MAX_PATTERN_CHARS", "RawRegex", "RegexBudgetError", "compile_raw"]
+__all__ = [
+    "BUDGET_STEPS",
+    "MAX_COUNT",
+    "MAX_PATTERN_CHARS",
+    "RawRegex",
+    "RegexBudgetError",
+    "compile_raw",
+    "first_chars",
+]
 
 #: Longest ``re:`` pattern accepted, in characters.
 MAX_PATTERN_CHARS = 1000
@@ -248,6 +257,70 @@ def _re2_options() -> Any:
     return options
 
 
+# --- first characters: which units can hold a match ----------------------------------------------------
+_ZERO_WIDTH = {sre.AT, sre.ASSERT, sre.ASSERT_NOT}
+
+
+def _first(items: Any) -> tuple[list[tuple[int, int]] | None, bool]:
+    """Characters a match of ``items`` can start with (``None``: any), and whether it can be empty."""
+    found: list[tuple[int, int]] = []
+    for op, av in items:
+        if op in _ZERO_WIDTH:
+            continue
+        chars, empty = _first_item(op, av)
+        if chars is None:
+            return None, False
+        found.extend(chars)
+        if not empty:
+            return found, False
+    return found, True
+
+
+def _first_item(op: Any, av: Any) -> tuple[list[tuple[int, int]] | None, bool]:
+    if op is sre.LITERAL:
+        return [(av, av)], False
+    if op is sre.IN:
+        try:
+            return _set_ranges(av), False
+        except _Untranslatable:
+            return None, False
+    if op is sre.BRANCH:
+        found: list[tuple[int, int]] = []
+        empty = False
+        for alt in av[1]:
+            chars, alt_empty = _first(alt)
+            if chars is None:
+                return None, False
+            found.extend(chars)
+            empty = empty or alt_empty
+        return found, empty
+    if op is sre.SUBPATTERN:
+        return (None, False) if av[1] or av[2] else _first(av[3])
+    if op in _REPEATS:
+        chars, empty = _first(av[2])
+        return chars, empty or av[0] == 0
+    if op is sre.ATOMIC_GROUP:
+        return _first(av)
+    return None, False  # any character (., [^x]) or something not followed here
+
+
+def first_chars(regex: RawRegex) -> np.ndarray | None:
+    """Table over code points: can a match of ``regex`` start with this character? ``None`` when any
+    can (or when it is not worth knowing), so a caller searches only units holding one of them."""
+    if regex.python.flags & ~(re.UNICODE | re.VERBOSE):
+        return None
+    chars, _ = _first(list(sre_parse.parse(regex.source)))
+    if chars is None or not chars:
+        return None
+    ranges = _normalise_ranges(chars)
+    if sum(b - a + 1 for a, b in ranges) > 5_000:  # a class such as \w: nearly every unit has one
+        return None
+    table = np.zeros(ranges[-1][1] + 1, dtype=bool)
+    for a, b in ranges:
+        table[a : b + 1] = True
+    return table
+
+
 # --- the compiled term ---------------------------------------------------------------------------------
 @dataclass(frozen=True, eq=False)
 class RawRegex:
@@ -264,6 +337,11 @@ class RawRegex:
         if self.linear is not None:
             return 0
         return self.ways * (length + 1) ** (1 + self.unbounded)
+
+    def finditer_spans(self, text: str) -> Iterator[tuple[int, int]]:
+        """:meth:`spans` without the budget check (for a caller that checked the longest text)."""
+        engine = self.linear if self.linear is not None else self.python
+        return (m.span() for m in engine.finditer(text))
 
     def spans(self, text: str) -> Iterator[tuple[int, int]]:
         """Non-overlapping matches in ``text`` (one sentence), leftmost first, as ``(start, end)``."""
