@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 import pytest
 from hypothesis import given, settings
@@ -425,10 +426,31 @@ _SCAN_ALPHABET = "ab س.!?؟؛…\"'”’»″)]«“\n\r\t\u00a0\u2028"
 
 @given(st.text(alphabet=_SCAN_ALPHABET, max_size=40))
 def test_array_scans_find_what_the_regexes_find(text: str) -> None:
-    from arabic_themes._chars import classify, runs
-    from arabic_themes.segmentation import _LINE, _TERMINATOR, _terminator_ends
+    from arabic_themes._chars import runs
+    from arabic_themes.segmentation import _LINE, _TERMINATOR, _classes, _terminator_ends
 
-    codes, _, is_space = classify(text)
-    assert _terminator_ends(codes, is_space).tolist() == [m.end() for m in _TERMINATOR.finditer(text)]
+    codes = np.frombuffer(text.encode("utf-32-le"), dtype=np.uint32)
+    assert _terminator_ends(*_classes(codes)).tolist() == [m.end() for m in _TERMINATOR.finditer(text)]
     starts, ends = runs((codes != 10) & (codes != 13))
     assert list(zip(starts.tolist(), ends.tolist(), strict=True)) == [m.span() for m in _LINE.finditer(text)]
+
+
+@given(st.text(alphabet="ab «»“”\"″.\n", max_size=60))
+def test_quotations_of_all_lines_at_once_are_those_of_each_paragraph(text: str) -> None:
+    """The vectorised pairing of quotation marks finds, on every line, the spans _quote_spans finds."""
+    from arabic_themes._chars import runs
+    from arabic_themes.segmentation import _quote_spans, _quoted_spans
+
+    codes = np.frombuffer(text.encode("utf-32-le"), dtype=np.uint32)
+    line_start, line_end = runs((codes != 10) & (codes != 13))
+    starts, ends = _quoted_spans(codes, line_start)
+    lines = zip(line_start.tolist(), line_end.tolist(), strict=True)
+    expected = sorted((a + s, a + e) for a, b in lines for s, e in _quote_spans(text[a:b]))
+    assert sorted(zip(starts.tolist(), ends.tolist(), strict=True)) == expected
+
+
+@given(st.text(alphabet="ab .!:…،,\"'”’»″)]", max_size=12))
+def test_final_punctuation_read_from_the_end_equals_the_regex(text: str) -> None:
+    from arabic_themes.segmentation import _FINAL, _final
+
+    assert _final(text) == bool(_FINAL.search(text))

@@ -32,7 +32,7 @@ import numpy as np
 import pandas as pd
 
 from arabic_themes._batch import BATCH_CHARS, batches
-from arabic_themes._chars import check_text, classify, runs
+from arabic_themes._chars import char_classes, check_text, runs
 from arabic_themes.errors import InputError, read_csv_rows
 
 __all__ = ["SENTENCE_COLUMNS", "load_run_in_headings", "segment", "segment_text"]
@@ -63,21 +63,22 @@ _CLOSER_CHARS = _table("\"'”’»″)]")
 _QUOTE_CHARS_TABLE = _table("«»“”\"″")
 
 
-def _terminator_ends(codes: np.ndarray, is_space: np.ndarray) -> np.ndarray:
+def _terminator_ends(classes: np.ndarray, is_space: np.ndarray) -> np.ndarray:
     """End offsets of the matches of ``_TERMINATOR`` (a run of end marks, closing quotes or
-    brackets, then whitespace or the end of the text), found with array operations."""
-    run_starts, run_ends = runs(_member(codes, _TERMINATOR_CHARS))
+    brackets, then whitespace or the end of the text), found with array operations on the
+    characters' classes (:data:`_CLASS`)."""
+    run_starts, run_ends = runs((classes & _TERM) != 0)
     del run_starts
-    is_closer = _member(codes, _CLOSER_CHARS)
+    is_closer = (classes & _CLOSE) != 0
     pos = run_ends.copy()
-    active = pos < codes.size
+    active = pos < classes.size
     while active.any():  # skip closing quotes and brackets (a few characters at most)
         idx = np.flatnonzero(active)
         step = is_closer[pos[idx]]
         pos[idx[step]] += 1
         active[idx[~step]] = False
-        active[idx[step]] = pos[idx[step]] < codes.size
-    ok = pos == codes.size
+        active[idx[step]] = pos[idx[step]] < classes.size
+    ok = pos == classes.size
     ok[~ok] = is_space[pos[~ok]]
     return pos[ok]
 
@@ -96,6 +97,13 @@ def load_run_in_headings(path: str | Path) -> dict[str, list[str]]:
 
 _QUOTE_CHARS = re.compile("[«»“”\"″]")
 _FINAL = re.compile(r"[.!:…،,][\"'”’»″)\]]*$")
+_FINAL_MARKS, _CLOSERS = ".!:…،,", "\"'”’»″)]"
+
+
+def _final(text: str) -> bool:
+    """``_FINAL.search(text)``, read from the end: final punctuation, then only closing quotes or brackets."""
+    stripped = text.rstrip(_CLOSERS)
+    return bool(stripped) and stripped[-1] in _FINAL_MARKS
 
 
 def _quote_spans(para: str) -> list[tuple[int, int]]:
@@ -211,32 +219,90 @@ def _segment_rows(text: str, doc_id: str, run_in_headings: Iterable[str]) -> lis
     return rows
 
 
-def _segment_plain(doc_ids: list[str], texts: list[str]) -> list[_Row]:
-    """:func:`_segment_rows` for many articles without run-in headings, in one pass.
+# one class table for the scans of _segment_plain: a single look-up per code point
+_TERM, _CLOSE, _NEWLINE, _SPACE = 1, 2, 4, 8
+_CLASS = np.zeros(0x10000, dtype=np.uint8)
+_CLASS[_TERMINATOR_CHARS] |= _TERM
+_CLASS[_CLOSER_CHARS] |= _CLOSE
+_CLASS[[10, 13]] |= _NEWLINE
+_CLASS[char_classes()[1]] |= _SPACE
+_QUOTE_KIND = np.zeros(0x10000, dtype=np.int8)  # +1/-1 opener/closer of «», +2/-2 of “”, 3 straight
+_QUOTE_KIND[[ord("«"), ord("»"), ord("“"), ord("”"), ord('"'), ord("″")]] = [1, -1, 2, -2, 3, 3]
+
+
+def _classes(codes: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Per code point: its :data:`_CLASS` bits, and whether it is whitespace (astral ones are neither)."""
+    if codes.size and int(codes.max()) > 0xFFFF:
+        classes = _CLASS[np.minimum(codes, 0xFFFF)] * (codes <= 0xFFFF)
+    else:
+        classes = _CLASS[codes]
+    return classes, (classes & _SPACE) != 0
+
+
+def _quoted_spans(codes: np.ndarray, line_start: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """(start, end) of every balanced quotation, by the rules of :func:`_quote_spans`, for all lines at
+    once: paired marks by a running depth that a closer never takes below zero (reset at each line;
+    a span runs from the opener that leaves depth 0 to the closer that returns to it), straight
+    quotes paired in order on lines where they balance."""
+    kinds = _QUOTE_KIND[np.minimum(codes, 0xFFFF)] * (codes <= 0xFFFF)
+    starts, ends = [], []
+    for pair in (1, 2):
+        at = np.flatnonzero(np.abs(kinds) == pair)
+        if at.size == 0:
+            continue
+        step = np.sign(kinds[at]).astype(np.int64)
+        line = np.searchsorted(line_start, at, side="right") - 1
+        new_line = np.concatenate(([True], line[1:] != line[:-1]))
+        total = np.cumsum(step)
+        base = np.repeat((total - step)[new_line], np.diff(np.append(np.flatnonzero(new_line), at.size)))
+        running = total - base  # sum since the line began
+        big = 2 * (at.size + 1)  # later lines sit lower, so a running minimum never crosses a line
+        lowest = np.minimum.accumulate(running - line * big) + line * big
+        depth = running - np.minimum(lowest, 0)  # the depth after each mark, never below zero
+        before = np.where(new_line, 0, np.roll(depth, 1))
+        opens = (step == 1) & (before == 0)
+        closes = (step == -1) & (before == 1)
+        events = np.flatnonzero(opens | closes)  # alternate on each line: open, close, open, ...
+        ends_at = events[closes[events]]
+        position = np.searchsorted(events, ends_at)
+        starts.append(at[events[position - 1]])
+        ends.append(at[ends_at] + 1)
+    straight = np.flatnonzero(kinds == 3)
+    if straight.size:
+        line = np.searchsorted(line_start, straight, side="right") - 1
+        first = np.searchsorted(line, line, side="left")
+        rank = np.arange(straight.size) - first
+        count = np.searchsorted(line, line, side="right") - first
+        opening = (rank % 2 == 0) & (count % 2 == 0)
+        starts.append(straight[opening])
+        ends.append(straight[np.flatnonzero(opening) + 1] + 1)
+    if not starts:
+        return np.empty(0, dtype=np.int64), np.empty(0, dtype=np.int64)
+    return np.concatenate(starts), np.concatenate(ends)
+
+
+def _segment_plain(doc_ids: list[str], texts: list[str]) -> pd.DataFrame:
+    """:func:`_segment_rows` for many articles without run-in headings, in one pass, built column-wise.
 
     The articles are joined with ``"\\n"`` and scanned once, with NumPy look-ups over the code
     points, for lines, sentence ends and quote marks (the same rules as the regexes ``_LINE``,
-    ``_TERMINATOR`` and ``_QUOTE_CHARS``); quotations are resolved only on lines that hold a quote
-    mark. A test checks that the result equals the paragraph-by-paragraph rules.
+    ``_TERMINATOR`` and ``_QUOTE_CHARS``, and as :func:`_quote_spans`). A test checks that the
+    result equals the paragraph-by-paragraph rules.
     """
     if not texts:
-        return []
+        return _frame([])
     joined = "\n".join(texts)
     doc_starts = np.concatenate(([0], np.cumsum([len(t) + 1 for t in texts])[:-1])).astype(np.int64)
-    codes, _, is_space = classify(joined)
-    line_start, line_end = runs((codes != 10) & (codes != 13))
-    ends = _terminator_ends(codes, is_space)
-    line_of_end = np.searchsorted(line_start, ends, side="right") - 1
-    quote_pos = np.flatnonzero(_member(codes, _QUOTE_CHARS_TABLE))
-    if quote_pos.size and ends.size:
-        keep = np.ones(ends.size, dtype=bool)
-        for line in np.unique(np.searchsorted(line_start, quote_pos, side="right") - 1).tolist():
-            a, b = int(line_start[line]), int(line_end[line])
-            quoted = _quote_spans(joined[a:b])
-            if quoted:
-                lo, hi = np.searchsorted(line_of_end, [line, line + 1])
-                keep[lo:hi] = _outside((ends[lo:hi] - a).tolist(), quoted)
-        ends = ends[keep]
+    codes = np.frombuffer(joined.encode("utf-32-le"), dtype=np.uint32)
+    classes, is_space = _classes(codes)
+    line_start, line_end = runs((classes & _NEWLINE) == 0)
+    ends = _terminator_ends(classes, is_space)
+    quote_start, quote_end = _quoted_spans(codes, line_start)
+    if quote_start.size and ends.size:  # an end strictly inside a quotation is not an end
+        order = np.argsort(quote_start, kind="stable")
+        quote_start, reach = quote_start[order], np.maximum.accumulate(quote_end[order])
+        last = np.searchsorted(quote_start, ends, side="left") - 1
+        ends = ends[~((last >= 0) & (reach[np.maximum(last, 0)] > ends))]
     cuts = np.unique(np.concatenate((line_start, line_end, ends)))
     a_cut, b_cut = cuts[:-1], cuts[1:]
     cut_line = np.searchsorted(line_start, a_cut, side="right") - 1
@@ -249,7 +315,7 @@ def _segment_plain(doc_ids: list[str], texts: list[str]) -> list[_Row]:
     keep = first <= last  # the piece holds a non-space character
     first, last, line = first[keep], last[keep], cut_line[keep]
     if line.size == 0:
-        return []
+        return _frame([])
     start, end = solid[first], solid[last] + 1
     doc = np.searchsorted(doc_starts, line_start[line], side="right") - 1
     # numbering restarts in each article: sentences count units, paragraphs count lines with units
@@ -259,33 +325,52 @@ def _segment_plain(doc_ids: list[str], texts: list[str]) -> list[_Row]:
     new_line = np.concatenate(([True], line[1:] != line[:-1]))
     lines_so_far = np.cumsum(new_line)
     paragraph = lines_so_far - lines_so_far[doc_begin] + 1
+    texts_out = [joined[a:b] for a, b in zip(start.tolist(), end.tolist(), strict=True)]
     # a line holding a single unit is a heading when it is short and has no final punctuation
     line_size = np.diff(np.append(np.flatnonzero(new_line), line.size))
-    alone = np.repeat(line_size == 1, line_size)
-    texts_out = [joined[a:b] for a, b in zip(start.tolist(), end.tolist(), strict=True)]
-    kinds = ["sentence"] * line.size
-    for i in np.flatnonzero(alone).tolist():
+    heading = np.zeros(line.size, dtype=bool)
+    for i in np.flatnonzero(np.repeat(line_size == 1, line_size)).tolist():
         text = texts_out[i]
-        if len(text.split(None, _HEADING_MAX_WORDS)) <= _HEADING_MAX_WORDS and not _FINAL.search(text):
-            kinds[i] = "heading"
+        heading[i] = len(text.split(None, _HEADING_MAX_WORDS)) <= _HEADING_MAX_WORDS and not _final(text)
     base = doc_starts[doc]
-    return list(
-        zip(
-            [doc_ids[d] for d in doc.tolist()],
-            paragraph.tolist(),
-            sentence_id.tolist(),
-            (start - base).tolist(),
-            (end - base).tolist(),
-            kinds,
-            texts_out,
-            strict=True,
-        )
+    return _columns(doc_ids, doc, paragraph, sentence_id, start - base, end - base, heading, texts_out)
+
+
+_STR = pd.StringDtype(na_value=np.nan)  # the text dtype pandas gives these columns
+
+
+def _columns(
+    doc_ids: list[str],
+    doc: np.ndarray,
+    paragraph: np.ndarray,
+    sentence_id: np.ndarray,
+    start: np.ndarray,
+    end: np.ndarray,
+    heading: np.ndarray,
+    texts: list[str],
+) -> pd.DataFrame:
+    """The sentence table from its columns (string columns built by Arrow from an index, not row by row)."""
+    import pyarrow as pa
+
+    names = pa.array(doc_ids, type=pa.large_string()).take(pa.array(doc))
+    kinds = pa.array(["sentence", "heading"], type=pa.large_string()).take(pa.array(heading.astype(np.int8)))
+    return pd.DataFrame(
+        {
+            "doc_id": pd.array(names, dtype=_STR),
+            "paragraph": paragraph.astype(np.int64),
+            "sentence_id": sentence_id.astype(np.int64),
+            "start": start.astype(np.int64),
+            "end": end.astype(np.int64),
+            "kind": pd.array(kinds, dtype=_STR),
+            "text": pd.array(pa.array(texts, type=pa.large_string()), dtype=_STR),
+        }
     )
 
 
 def _frame(rows: list[_Row]) -> pd.DataFrame:
     frame = pd.DataFrame(rows, columns=SENTENCE_COLUMNS)
-    return frame.astype({"paragraph": "int64", "sentence_id": "int64", "start": "int64", "end": "int64"})
+    types = {"paragraph": "int64", "sentence_id": "int64", "start": "int64", "end": "int64"}
+    return frame.astype({**types, "doc_id": _STR, "kind": _STR, "text": _STR})
 
 
 def segment_text(text: str, doc_id: str = "doc", run_in_headings: Iterable[str] = ()) -> pd.DataFrame:
@@ -314,15 +399,19 @@ def segment(
     doc_ids, texts = corpus["doc_id"].tolist(), corpus["text"].tolist()
     for doc_id, text in zip(doc_ids, texts, strict=True):
         check_text(text, f"doc_id {doc_id!r}")
-    rows: list[_Row] = []
+    frames: list[pd.DataFrame] = []
     for batch in batches([len(t) for t in texts], batch_chars):
         plain: list[int] = []  # runs of articles without run-in headings go through the one-pass path
         for i in [*batch, None]:
             if i is None or run_in_headings.get(doc_ids[i]):
-                rows.extend(_segment_plain([doc_ids[k] for k in plain], [texts[k] for k in plain]))
+                if plain:
+                    frames.append(_segment_plain([doc_ids[k] for k in plain], [texts[k] for k in plain]))
                 plain.clear()
                 if i is not None:
-                    rows.extend(_segment_rows(texts[i], doc_ids[i], run_in_headings[doc_ids[i]]))
+                    frames.append(_frame(_segment_rows(texts[i], doc_ids[i], run_in_headings[doc_ids[i]])))
             else:
                 plain.append(i)
-    return _frame(rows)
+    frames = [f for f in frames if len(f)]
+    if not frames:
+        return _frame([])
+    return frames[0] if len(frames) == 1 else pd.concat(frames, ignore_index=True)
