@@ -450,3 +450,13 @@ def test_table_lookup_covers_the_whole_bmp() -> None:
 
     every = "".join(chr(c) for c in range(1, 0x10000) if not 0xD800 <= c < 0xE000 and c != 0x03A3)
     assert _normalize_chars(every)[0] == _normalize_chars_slow(every)[0]
+
+
+@SETTINGS
+@given(text=st.text(alphabet="اوبروسيايرانموسكطه ", max_size=60))
+def test_property_glued_words_found_like_the_alternation_regex(text: str) -> None:
+    from arabic_themes.normalisation import _glue_matches
+
+    words = ("روسياوايران", "موسكووطهران", "روسيا", "ايران", "ااا", "اا")  # longest first, overlapping ones too
+    regex = re.compile("|".join(words))
+    assert _glue_matches(text, words) == [(m.start(), m.group()) for m in regex.finditer(text)]

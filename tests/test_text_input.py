@@ -119,3 +119,17 @@ def test_lone_surrogate_is_a_clear_error(call) -> None:
         call(text)
     assert "\n" not in str(info.value)
     assert "d1" in str(info.value) or "text" in str(info.value)
+
+
+def test_lone_surrogate_in_a_corpus_names_the_article_and_position() -> None:
+    from arabic_themes import code_sentences
+
+    texts = {"a": "جملة أولى.", "b": "روسيا \udcd8 ايران."}
+    frame = pd.DataFrame(
+        {"doc_id": ["a", "b"], "sentence_id": [1, 1], "start": [0, 0], "end": [10, 13], "text": ["x", "y"]}
+    )
+    with pytest.raises(ValueError, match=r"doc_id 'b': character 6 is a lone surrogate"):
+        code_sentences(frame, load_codebook(ROOT / "data" / "codebook.yaml"), texts)
+    corpus = pd.DataFrame({"doc_id": ["a", "b"], "text": pd.Series(list(texts.values()), dtype=object)})
+    with pytest.raises(ValueError, match=r"doc_id 'b': character 6 is a lone surrogate"):
+        segment(corpus)

@@ -14,15 +14,35 @@ import numpy as np
 _SURROGATE = re.compile("[\ud800-\udfff]")
 
 
+class LoneSurrogate(ValueError):
+    """A text holds a lone surrogate (see :func:`check_text`); ``position`` is its index."""
+
+    def __init__(self, position: int, char: str, where: str = "text"):
+        self.position, self.char = position, char
+        super().__init__(
+            f"{where}: character {position} is a lone surrogate (U+{ord(char):04X}), not valid Unicode text; "
+            "decode the file strictly (errors='strict') or replace the character"
+        )
+
+    def named(self, where: str, position: int | None = None) -> LoneSurrogate:
+        """The same error naming ``where`` (and a position within it)."""
+        return LoneSurrogate(self.position if position is None else position, self.char, where)
+
+
+def code_points(text: str) -> np.ndarray:
+    """The code points of ``text`` as ``uint32``; a lone surrogate is a :class:`LoneSurrogate`."""
+    try:
+        return np.frombuffer(text.encode("utf-32-le"), dtype=np.uint32)
+    except UnicodeEncodeError as exc:
+        raise LoneSurrogate(exc.start, text[exc.start]) from None
+
+
 def check_text(text: str, where: str) -> None:
     """A ``ValueError`` naming ``where`` if ``text`` holds a lone surrogate (not valid Unicode: such a
     string cannot be encoded, and usually comes from bytes decoded with ``errors="surrogateescape"``)."""
     m = _SURROGATE.search(text)
     if m:
-        raise ValueError(
-            f"{where}: character {m.start()} is a lone surrogate (U+{ord(m.group()):04X}), not valid Unicode text; "
-            "decode the file strictly (errors='strict') or replace the character"
-        )
+        raise LoneSurrogate(m.start(), m.group(), where)
 
 @functools.cache
 def char_classes() -> tuple[np.ndarray, np.ndarray]:

@@ -20,12 +20,13 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Sequence
+from typing import Any
 
 import numpy as np
 import pandas as pd
 
 from arabic_themes._batch import BATCH_CHARS, batches
-from arabic_themes._chars import check_text
+from arabic_themes._chars import LoneSurrogate, check_text
 from arabic_themes.codebook import Codebook, CodebookError, DropRule, Indicator, Theme, all_terms, load_codebook
 from arabic_themes.matcher import matcher_for
 from arabic_themes.normalisation import GlueRepair, _normalize, normalize
@@ -50,11 +51,11 @@ __all__ = [
 ]
 
 
-def _result(sentences: pd.DataFrame, codebook: Codebook, flags: np.ndarray, evidence: list[str]) -> pd.DataFrame:
+def _result(sentences: pd.DataFrame, codebook: Codebook, flags: np.ndarray, evidence: Any) -> pd.DataFrame:
     out = sentences.copy()
     for j, theme_id in enumerate(codebook.theme_ids):
         out[theme_id] = flags[:, j].astype("int64")
-    out["evidence"] = evidence
+    out["evidence"] = pd.array(evidence, dtype=pd.StringDtype(na_value=np.nan))
     return out
 
 
@@ -86,7 +87,7 @@ def _texts_by_doc(sentences: pd.DataFrame, texts: dict[str, str] | pd.DataFrame 
     if texts is None:
         return _texts_from_sentences(sentences.sort_values(["doc_id", "start"], kind="stable"))
     if isinstance(texts, pd.DataFrame):
-        texts = dict(zip(texts["doc_id"], texts["text"], strict=True))
+        texts = dict(zip(texts["doc_id"].tolist(), texts["text"].tolist(), strict=True))
     missing = sorted(set(sentences["doc_id"].unique().tolist()) - set(texts))
     if missing:
         raise ValueError(f"no raw text given for doc_id(s) {missing}")
@@ -113,8 +114,6 @@ def code_sentences(
     """
     texts = _texts_by_doc(sentences, texts)
     doc_ids = sentences["doc_id"].unique().tolist()  # in order of appearance
-    for doc_id in doc_ids:
-        check_text(texts[doc_id], f"doc_id {doc_id!r}")
     groups = batches([len(texts[d]) for d in doc_ids], batch_chars)
     if len(groups) <= 1:
         return _code_batch(sentences, codebook, texts, list(repairs or []))
@@ -126,7 +125,10 @@ def code_sentences(
         mask = sentences["doc_id"].isin(batch).to_numpy()
         part = _code_batch(sentences[mask], codebook, {d: texts[d] for d in batch}, list(repairs or []))
         parts.append(part.assign(_position=position[mask].to_numpy()))
-    return pd.concat(parts).sort_values("_position", kind="stable").drop(columns="_position")
+    joined = pd.concat(parts)
+    if not np.all(np.diff(joined["_position"].to_numpy()) > 0):  # rows of one article were not together
+        joined = joined.sort_values("_position", kind="stable")
+    return joined.drop(columns="_position")
 
 
 def _code_batch(
@@ -141,10 +143,13 @@ def _code_batch(
     doc_ids = sentences["doc_id"].unique().tolist()  # in order of appearance
     raw_lengths = np.fromiter((len(texts[d]) + 1 for d in doc_ids), dtype=np.int64, count=len(doc_ids))
     raw_base = np.concatenate([[0], np.cumsum(raw_lengths)[:-1]]).astype(np.int64)
-    norm, norm_codes = _normalize("\n".join(texts[d] for d in doc_ids), repairs)
+    try:
+        norm, norm_codes = _normalize("\n".join(texts[d] for d in doc_ids), repairs)
+    except LoneSurrogate as exc:  # name the article and the position in it
+        doc = int(np.searchsorted(raw_base, exc.position, side="right")) - 1
+        raise exc.named(f"doc_id {doc_ids[doc]!r}", exc.position - int(raw_base[doc])) from None
     # 2. each sentence as a span of the normalised text; the matcher finds hits inside sentences only
-    doc_number = {d: i for i, d in enumerate(doc_ids)}
-    sent_doc = sentences["doc_id"].map(doc_number).to_numpy(dtype=np.int64)
+    sent_doc = pd.factorize(sentences["doc_id"], sort=False)[0].astype(np.int64)  # numbered as doc_ids
     sent_base = raw_base[sent_doc]
     joined_start = sent_base + sentences["start"].to_numpy(dtype=np.int64)
     joined_end = sent_base + sentences["end"].to_numpy(dtype=np.int64)
@@ -168,7 +173,7 @@ def _decide(
     raw_a: np.ndarray,
     raw_b: np.ndarray,
     n_sent: int,
-) -> tuple[np.ndarray, list[str]]:
+) -> tuple[np.ndarray, Any]:
     """Theme flags (``n_sent`` × themes, 0/1) and evidence strings from the term hits of all sentences.
 
     The one place where indicators (``any``/``all``/``not``) and ``drop_when`` rules are decided;
@@ -193,7 +198,8 @@ def _decide(
     flags = np.zeros((n_sent, len(codebook.themes)), dtype=np.int8)
     labels: list[str] = []  # "theme/indicator", in codebook order (the rank used to sort evidence)
     rank_theme: list[int] = []  # theme index of each rank
-    parts: list[tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]] = []  # (sentence, rank, start, end)
+    fired_by_rank: list[np.ndarray] = []
+    term_rank: list[tuple[int, int]] = []  # (term, rank): the term's hits are evidence of the indicator
     for j, theme in enumerate(codebook.themes):
         for ind in theme.indicators:
             rank = len(labels)
@@ -204,13 +210,9 @@ def _decide(
                 fired &= np.logical_or.reduce([occurs(t) for t in group])
             for t in ind.exclude:
                 fired &= ~occurs(t)
-            if not fired.any():
-                continue
             flags[fired, j] = 1
-            of_indicator = np.zeros(len(terms), dtype=bool)
-            of_indicator[[term_index[t] for group in ind.groups for t in group]] = True
-            sel = of_indicator[t_ids] & fired[sent_of_hit]
-            parts.append((sent_of_hit[sel], np.full(int(sel.sum()), rank, dtype=np.int64), raw_a[sel], raw_b[sel]))
+            fired_by_rank.append(fired)
+            term_rank.extend(sorted({(term_index[t], rank) for group in ind.groups for t in group}))
     # drop_when rules: decided on the coding before any theme is dropped; evidence goes with it
     index = {t.id: j for j, t in enumerate(codebook.themes)}
     before = flags.copy()
@@ -222,37 +224,38 @@ def _decide(
         for rule in theme.drop_when:
             cause = before[:, index[rule.theme]] == 1 if rule.theme else any_of(rule.terms)
             flags[(before[:, j] == 1) & cause & ~any_of(rule.unless), j] = 0
-    if (flags != before).any():
-        theme_of_rank = np.asarray(rank_theme, dtype=np.int64)
-        still: list[tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]] = []
-        for rows, ranks, starts, ends in parts:
-            keep = flags[rows, theme_of_rank[ranks]] == 1
-            still.append((rows[keep], ranks[keep], starts[keep], ends[keep]))
-        parts = still
-    return flags, _evidence_strings(n_sent, labels, parts)
+    # evidence: each hit under each indicator of its term that fired in its sentence (and was not dropped)
+    pairs = np.asarray(sorted(term_rank), dtype=np.int64).reshape(-1, 2)  # by term, then rank
+    pair_bounds = np.searchsorted(pairs[:, 0], np.arange(len(terms) + 1))
+    counts = np.diff(pair_bounds)[t_ids]
+    hit = np.repeat(np.arange(t_ids.size), counts)
+    ranks = pairs[np.repeat(pair_bounds[t_ids] - (np.cumsum(counts) - counts), counts) + np.arange(hit.size), 1]
+    rows = sent_of_hit[hit]
+    fired_matrix = np.stack(fired_by_rank, axis=1) if fired_by_rank else np.zeros((n_sent, 0), dtype=bool)
+    keep = fired_matrix[rows, ranks] & (flags[rows, np.asarray(rank_theme, dtype=np.int64)[ranks]] == 1)
+    return flags, _evidence_strings(n_sent, labels, rows[keep], ranks[keep], raw_a[hit[keep]], raw_b[hit[keep]])
 
 
 def _evidence_strings(
-    n_sent: int, labels: list[str], parts: list[tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]]
-) -> list[str]:
-    """One evidence string per sentence: entries sorted by indicator (codebook order) and offset,
-    duplicates (one term listed under two groups) dropped; built with NumPy sorting."""
-    evidence = [""] * n_sent
-    if not parts:
-        return evidence
-    row, rank, start, end = (np.concatenate([p[k] for p in parts]) for k in range(4))
+    n_sent: int, labels: list[str], row: np.ndarray, rank: np.ndarray, start: np.ndarray, end: np.ndarray
+) -> Any:
+    """One evidence string per sentence (an Arrow string array): entries ``label@start-end`` sorted by
+    indicator (codebook order) and offset, duplicates (one term listed under two groups) dropped;
+    sorted with NumPy and joined by Arrow, not entry by entry in Python."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
     order = np.lexsort((end, start, rank, row))
     row, rank, start, end = row[order], rank[order], start[order], end[order]
     keep = np.ones(len(row), dtype=bool)
     keep[1:] = (np.diff(row) != 0) | (np.diff(rank) != 0) | (np.diff(start) != 0) | (np.diff(end) != 0)
     row, rank, start, end = row[keep], rank[keep], start[keep], end[keep]
-    items = [f"{labels[r]}@{a}-{b}" for r, a, b in zip(rank.tolist(), start.tolist(), end.tolist(), strict=True)]
-    bounds = np.flatnonzero(np.diff(row)) + 1
-    firsts = np.concatenate(([0], bounds)).tolist()
-    lasts = np.concatenate((bounds, [len(row)])).tolist()
-    for r, a, b in zip(row[firsts].tolist(), firsts, lasts, strict=True):
-        evidence[r] = "; ".join(items[a:b])
-    return evidence
+    label = pa.array(labels, type=pa.large_string()).take(pa.array(rank))
+    text = pa.large_string()
+    at = pc.binary_join_element_wise(label, pc.cast(pa.array(start), text), pa.scalar("@", text))
+    items = pc.binary_join_element_wise(at, pc.cast(pa.array(end), text), pa.scalar("-", text))
+    offsets = pa.array(np.searchsorted(row, np.arange(n_sent + 1)).astype(np.int64))
+    return pc.binary_join(pa.LargeListArray.from_arrays(offsets, items), pa.scalar("; ", text))
 
 
 def code_sentences_naive(

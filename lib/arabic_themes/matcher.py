@@ -130,6 +130,7 @@ class _KeyTable:
         self.k1, self.k2 = k1[order], k2[order]
         self.hashes = _hash(self.k1, self.k2)
         self.exact = bool(np.all(self.hashes[1:] != self.hashes[:-1]))  # no two forms share a hash
+        self.index = pd.Index(self.hashes)
         ids = [forms[rows[i][1]] for i in order.tolist()]
         counts = np.fromiter(map(len, ids), dtype=np.int64, count=len(ids))
         self.bounds = np.concatenate(([0], np.cumsum(counts)))
@@ -139,8 +140,9 @@ class _KeyTable:
         """(query index, form index) of every query whose keys are a form of the table."""
         if self.hashes.size == 0 or k1.size == 0:
             return np.empty(0, dtype=np.int64), np.empty(0, dtype=np.int64)
-        at = np.minimum(np.searchsorted(self.hashes, _hash(k1, k2)), self.hashes.size - 1)
-        hit = np.flatnonzero((self.k1[at] == k1) & (self.k2[at] == k2))
+        at = self.index.get_indexer(_hash(k1, k2))  # a hash table look-up; -1 where absent
+        hit = np.flatnonzero(at >= 0)
+        hit = hit[(self.k1[at[hit]] == k1[hit]) & (self.k2[at[hit]] == k2[hit])]
         return hit, at[hit]
 
 
@@ -156,15 +158,14 @@ def _token_keys(
         keyed &= count[starts + lengths] == count[starts]
     padded = np.zeros(codes.size + _KEY_MAX, dtype=np.uint8)
     padded[: codes.size] = ids
-    windows = np.lib.stride_tricks.sliding_window_view(padded, 8)
-    column = np.arange(8)
-    first = windows[starts] * (column < lengths[:, None])
-    k1 = first.view(">u8").ravel().astype(np.uint64)
+    windows = np.lib.stride_tricks.sliding_window_view(padded, 8)  # 8 bytes from each position
+    masks = np.asarray(_PREFIX_MASK, dtype=np.uint64)  # keep the token's own bytes only
+    k1 = windows[starts].view(">u8").ravel().astype(np.uint64) & masks[np.minimum(lengths, 8)]
     k2 = np.zeros(starts.size, dtype=np.uint64)
     long_ = np.flatnonzero(lengths > 8)
     if long_.size:
-        second = windows[starts[long_] + 8] * (column < (lengths[long_] - 8)[:, None])
-        k2[long_] = second.view(">u8").ravel().astype(np.uint64)
+        second = windows[starts[long_] + 8].view(">u8").ravel().astype(np.uint64)
+        k2[long_] = second & masks[np.minimum(lengths[long_] - 8, 8)]
     return k1, k2, keyed
 
 

@@ -36,7 +36,7 @@ from pathlib import Path
 import numpy as np
 from pyarabic import araby
 
-from arabic_themes._chars import check_text
+from arabic_themes._chars import LoneSurrogate, code_points
 from arabic_themes.errors import InputError, read_csv_rows
 
 __all__ = [
@@ -162,12 +162,23 @@ def normalize_word(text: str) -> str:
     return _lower(text.translate(_TABLE))
 
 
-def _glue_regex(repairs: list[GlueRepair]) -> re.Pattern[str] | None:
-    if not repairs:
-        return None
-    words = sorted({normalize_word(r.glued) for r in repairs}, key=len, reverse=True)
-    # Plain alternation (fast literal scan); whole-word checks are done on the few hits (_is_whole_word).
-    return re.compile("|".join(re.escape(w) for w in words))
+def _glue_matches(text: str, words: tuple[str, ...]) -> list[tuple[int, str]]:
+    """``(start, word)`` of what ``re.finditer("|".join(words), text)`` finds, ``words`` longest first:
+    every occurrence by ``str.find`` (a fast scan per word), then leftmost first, the longest at one
+    start, never overlapping."""
+    found = []
+    for rank, word in enumerate(words):
+        i = text.find(word)
+        while i >= 0:
+            found.append((i, rank, word))
+            i = text.find(word, i + 1)
+    found.sort()
+    out, end = [], 0
+    for start, _, word in found:
+        if start >= end:
+            out.append((start, word))
+            end = start + len(word)
+    return out
 
 
 _ARABIC_LETTER_RE = re.compile(f"[{_ARABIC_LETTER}]")
@@ -188,15 +199,18 @@ def _is_whole_word(text: str, start: int, end: int) -> bool:
 
 
 @functools.lru_cache(maxsize=16)
-def _glue(repairs: tuple[GlueRepair, ...]) -> tuple[re.Pattern[str] | None, dict[str, str]]:
-    """The glue regex and normalised glued -> repaired forms of one repair table (a few tables are remembered)."""
-    return _glue_regex(list(repairs)), {normalize_word(r.glued): normalize_word(r.repaired) for r in repairs}
+def _glue(repairs: tuple[GlueRepair, ...]) -> tuple[tuple[str, ...], dict[str, str]]:
+    """The glued words (normalised, longest first) and their repaired forms, of one repair table (a few
+    tables are remembered)."""
+    words = tuple(sorted({normalize_word(r.glued) for r in repairs}, key=lambda w: (-len(w), w)))
+    return words, {normalize_word(r.glued): normalize_word(r.repaired) for r in repairs}
 
 
 @functools.cache
-def _bmp_tables() -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+def _bmp_tables() -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
     """Per code point of the Basic Multilingual Plane: deleted?, what it becomes (one character),
-    how many characters it becomes, and where its characters start in a flat table (built once)."""
+    how many characters it becomes, where its characters start in a flat table, and one table of
+    them all (what it becomes, or :data:`_DELETED` / :data:`_EXPANDED`) for a single look-up."""
     chars = [chr(c) for c in range(0x10000)]
     mapped = "".join(ch.translate(_TABLE)[:1] or "\0" for ch in chars)  # deleted chars stand as NUL
     lowered = [_lower(ch) for ch in mapped]
@@ -212,7 +226,11 @@ def _bmp_tables() -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.nd
         flat_start[ord(ch)] = position
         flat.append(np.fromiter(map(ord, folded), dtype=np.uint32, count=len(folded)))
         position += len(folded)
-    return deleted, target, width, np.concatenate(flat), flat_start
+    fold = np.where(deleted, _DELETED, np.where(width > 1, _EXPANDED, target)).astype(np.uint32)
+    return deleted, target, width, np.concatenate(flat), flat_start, fold
+
+
+_DELETED, _EXPANDED = np.uint32(0xFFFFFFFF), np.uint32(0xFFFFFFFE)  # above every code point
 
 
 def _normalize_chars_slow(raw: str) -> tuple[str, np.ndarray]:
@@ -241,26 +259,26 @@ def _normalize_chars(raw: str) -> tuple[str, np.ndarray]:
 
 def _normalize_codes(raw: str) -> tuple[str, np.ndarray, np.ndarray]:
     """:func:`_normalize_chars` plus the code points of the normalised text (for the matcher: the text
-    is converted to code points once)."""
-    codes = np.frombuffer(raw.encode("utf-32-le"), dtype=np.uint32)
+    is converted to code points once). A lone surrogate is a :class:`~arabic_themes._chars.LoneSurrogate`."""
+    codes = code_points(raw)
     if codes.size == 0 or codes.max() > 0xFFFF or "\u03a3" in raw:
         text, offsets = _normalize_chars_slow(raw)
         return text, offsets, np.frombuffer(text.encode("utf-32-le"), dtype=np.uint32)
-    deleted, target, width, flat, flat_start = _bmp_tables()
-    widths = width[codes]
-    if widths.max(initial=0) > 1:  # ligatures: each output character takes its place in the flat table
+    *_, fold = _bmp_tables()
+    out = fold[codes]  # one look-up: the folded character, or a mark for deleted and expanded ones
+    special = out >= _EXPANDED
+    if not special.any():
+        offsets = np.arange(codes.size, dtype=np.int64)
+    elif not (out == _EXPANDED).any():
+        offsets = np.flatnonzero(~special)
+        out = out[offsets]
+    else:  # ligatures: each output character takes its place in the flat table
+        _, _, width, flat, flat_start, _ = _bmp_tables()
+        widths = width[codes]
         offsets = np.repeat(np.arange(codes.size, dtype=np.int64), widths)
         first_out = np.cumsum(widths) - widths
         within = np.arange(offsets.size, dtype=np.int64) - first_out[offsets]
         out = flat[flat_start[codes[offsets]] + within]
-    else:
-        keep = ~deleted[codes]
-        if keep.all():
-            offsets = np.arange(codes.size, dtype=np.int64)
-            out = target[codes]
-        else:
-            offsets = np.flatnonzero(keep)
-            out = target[codes[offsets]]
     return out.tobytes().decode("utf-32-le"), offsets, out
 
 
@@ -274,29 +292,31 @@ def normalize(raw: str, repairs: list[GlueRepair] | None = None) -> NormalizedTe
 
 def _normalize(raw: str, repairs: list[GlueRepair] | None = None) -> tuple[NormalizedText, np.ndarray]:
     """:func:`normalize`, and the code points of the normalised text."""
-    check_text(raw, "text to normalise")
-    text, offsets, codes = _normalize_codes(raw)
+    try:
+        text, offsets, codes = _normalize_codes(raw)
+    except LoneSurrogate as exc:
+        raise exc.named("text to normalise") from None
     # glued words: insert spaces, mapping each inserted space to the next raw character
     applied: list[tuple[int, str]] = []
-    regex, mapping = _glue(tuple(repairs or ()))
-    if regex is not None and text:
+    words, mapping = _glue(tuple(repairs or ()))
+    if words and text:
         pieces: list[str] = []
         insert_at: list[int] = []
         last = 0
-        for m in regex.finditer(text):
-            if not _is_whole_word(text, m.start(), m.end()):
+        for start, glued in _glue_matches(text, words):
+            if not _is_whole_word(text, start, start + len(glued)):
                 continue
-            repaired = mapping[m.group(0)]
-            pieces.append(text[last : m.start()])
-            k = m.start()
+            repaired = mapping[glued]
+            pieces.append(text[last:start])
+            k = start
             for ch in repaired:  # walk the repaired form; spaces are the only additions
                 if ch == " ":
                     insert_at.append(k)
                 else:
                     k += 1
             pieces.append(repaired)
-            last = m.end()
-            applied.append((int(offsets[m.start()]), m.group(0)))
+            last = start + len(glued)
+            applied.append((int(offsets[start]), glued))
         if insert_at:
             pieces.append(text[last:])
             text = "".join(pieces)

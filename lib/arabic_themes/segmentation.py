@@ -32,7 +32,7 @@ import numpy as np
 import pandas as pd
 
 from arabic_themes._batch import BATCH_CHARS, batches
-from arabic_themes._chars import char_classes, check_text, runs
+from arabic_themes._chars import LoneSurrogate, char_classes, check_text, code_points, runs
 from arabic_themes.errors import InputError, read_csv_rows
 
 __all__ = ["SENTENCE_COLUMNS", "load_run_in_headings", "segment", "segment_text"]
@@ -191,6 +191,7 @@ def _segment_rows(text: str, doc_id: str, run_in_headings: Iterable[str]) -> lis
     Sentence ends are found with one regex pass over the whole text (a terminator must be followed
     by whitespace or the end, so a match never spans two lines) and handed to each paragraph.
     """
+    check_text(text, f"doc_id {doc_id!r}")
     headings = list(run_in_headings)
     found = {h: False for h in headings}
     rows = []
@@ -293,7 +294,11 @@ def _segment_plain(doc_ids: list[str], texts: list[str]) -> pd.DataFrame:
         return _frame([])
     joined = "\n".join(texts)
     doc_starts = np.concatenate(([0], np.cumsum([len(t) + 1 for t in texts])[:-1])).astype(np.int64)
-    codes = np.frombuffer(joined.encode("utf-32-le"), dtype=np.uint32)
+    try:
+        codes = code_points(joined)
+    except LoneSurrogate as exc:  # name the article and the position in it
+        doc = int(np.searchsorted(doc_starts, exc.position, side="right")) - 1
+        raise exc.named(f"doc_id {doc_ids[doc]!r}", exc.position - int(doc_starts[doc])) from None
     classes, is_space = _classes(codes)
     line_start, line_end = runs((classes & _NEWLINE) == 0)
     ends = _terminator_ends(classes, is_space)
@@ -375,7 +380,6 @@ def _frame(rows: list[_Row]) -> pd.DataFrame:
 
 def segment_text(text: str, doc_id: str = "doc", run_in_headings: Iterable[str] = ()) -> pd.DataFrame:
     """Segment one raw text; see the module docstring for the rules. One row per unit."""
-    check_text(text, f"doc_id {doc_id!r}")
     return _frame(_segment_rows(text, doc_id, run_in_headings))
 
 
@@ -397,8 +401,6 @@ def segment(
     if unknown:
         raise ValueError(f"run-in headings are listed for doc_id(s) not in the corpus: {unknown}")
     doc_ids, texts = corpus["doc_id"].tolist(), corpus["text"].tolist()
-    for doc_id, text in zip(doc_ids, texts, strict=True):
-        check_text(text, f"doc_id {doc_id!r}")
     frames: list[pd.DataFrame] = []
     for batch in batches([len(t) for t in texts], batch_chars):
         plain: list[int] = []  # runs of articles without run-in headings go through the one-pass path
