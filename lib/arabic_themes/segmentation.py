@@ -297,8 +297,8 @@ def _segment_plain(doc_ids: list[str], texts: list[str]) -> pd.DataFrame:
     try:
         codes = code_points(joined)
     except LoneSurrogate as exc:  # name the article and the position in it
-        doc = int(np.searchsorted(doc_starts, exc.position, side="right")) - 1
-        raise exc.named(f"doc_id {doc_ids[doc]!r}", exc.position - int(doc_starts[doc])) from None
+        at = int(np.searchsorted(doc_starts, exc.position, side="right")) - 1
+        raise exc.named(f"doc_id {doc_ids[at]!r}", exc.position - int(doc_starts[at])) from None
     classes, is_space = _classes(codes)
     line_start, line_end = runs((classes & _NEWLINE) == 0)
     ends = _terminator_ends(classes, is_space)
