@@ -53,20 +53,19 @@ def char_classes() -> tuple[np.ndarray, np.ndarray]:
     return word, space
 
 
-def classify(text: str) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Code points of ``text`` (one per character) and, per character, is-word and is-space flags."""
-    codes = np.frombuffer(text.encode("utf-32-le"), dtype=np.uint32)
+def classify_codes(codes: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Per code point: is it a word character (``\\w``), is it whitespace (as ``str`` methods say)."""
     word_table, space_table = char_classes()
-    if codes.max(initial=0) > 0xFFFF:  # rare astral characters: classify them one by one
+    if codes.size and int(codes.max()) > 0xFFFF:  # rare astral characters: classify them one by one
         big = codes > 0xFFFF
         is_word = word_table[np.where(big, 0, codes)]
         is_space = space_table[np.where(big, 0, codes)]
         for i in np.flatnonzero(big).tolist():
-            ch = text[i]
+            ch = chr(int(codes[i]))
             is_word[i] = ch.isalnum() or ch == "_"
             is_space[i] = ch.isspace()
-        return codes, is_word, is_space
-    return codes, word_table[codes], space_table[codes]
+        return is_word, is_space
+    return word_table[codes], space_table[codes]
 
 
 def runs(flags: np.ndarray) -> tuple[np.ndarray, np.ndarray]:

@@ -4,12 +4,17 @@ A sentence gets a theme when at least one of the theme's indicators fires in it,
 ``drop_when`` rule drops it (:mod:`arabic_themes.codebook`); indicators are written in the term
 language of :mod:`arabic_themes.terms`.
 
-:func:`code_sentences` normalises each article once, runs the codebook's matcher once per article
-over it (not one search per pattern per sentence), assigns hits to sentences with a binary search
-on the sentence offsets, and reports every hit as raw offsets in ``evidence``.
-:func:`code_sentences_naive` is the obvious implementation (one ``re.search`` per term per
-sentence), kept as the benchmark's baseline and an independent check; both decide indicators and
-``drop_when`` rules with the same function.
+:func:`code_sentences` works a batch of articles (a few megabytes, :mod:`arabic_themes._batch`)
+at a time: it joins the raw articles and normalises them in one pass over their code points,
+maps each sentence to its span of the normalised text, and hands text, code points and spans to
+the token engine (:mod:`arabic_themes.matcher`), which returns every hit of every term inside a
+sentence with the sentence it lies in. Indicators and ``drop_when`` rules are then decided for all
+sentences at once with boolean arrays (:func:`_decide`), and every hit of an indicator that fired
+is reported as raw offsets in ``evidence`` (strings joined by Arrow; read them back with
+:func:`parse_evidence`). :func:`code_sentences_naive` is the obvious implementation (one
+``re.search`` per term per sentence, Python's ``re`` throughout), kept as the benchmark's baseline
+and an independent check (property tests compare the two on random terms and sentences); both
+decide indicators and ``drop_when`` rules with the same function.
 
 The data model and loader (:func:`load_codebook`, :class:`Codebook`, …) and the term compiler
 (:func:`compile_term`) live in :mod:`arabic_themes.codebook` and :mod:`arabic_themes.terms`; they

@@ -28,7 +28,7 @@ from collections.abc import Callable, Sequence
 import numpy as np
 import pandas as pd
 
-from arabic_themes._chars import char_classes, runs
+from arabic_themes._chars import classify_codes, runs
 from arabic_themes.rawregex import BUDGET_STEPS, RawRegex, compile_raw, first_chars
 from arabic_themes.terms import _GAP_MAX_WORDS, _PROCLITIC_FORMS, PRONOUN_SUFFIXES, _parse_term, _Term, _Word
 
@@ -37,27 +37,12 @@ __all__ = ["Matcher", "matcher_for"]
 Hits = tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]  # term index, start, end, unit
 
 
-def _classify_codes(codes: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """Per code point: is it a word character (``\\w``), is it whitespace (as ``str`` methods say)."""
-    word_table, space_table = char_classes()
-    if codes.size and int(codes.max()) > 0xFFFF:  # rare astral characters: classify them one by one
-        big = codes > 0xFFFF
-        is_word = word_table[np.where(big, 0, codes)]
-        is_space = space_table[np.where(big, 0, codes)]
-        for i in np.flatnonzero(big).tolist():
-            ch = chr(int(codes[i]))
-            is_word[i] = ch.isalnum() or ch == "_"
-            is_space[i] = ch.isspace()
-        return is_word, is_space
-    return word_table[codes], space_table[codes]
-
-
 class _Layout:
     """The ``\\w+`` tokens of a text given as code points, and what separates them (asked per token)."""
 
     def __init__(self, codes: np.ndarray):
         self.codes = codes
-        self.is_word, is_space = _classify_codes(codes)
+        self.is_word, is_space = classify_codes(codes)
         self.starts, self.ends = runs(self.is_word)
         self.next_start = np.append(self.starts[1:], codes.size)
         self._other = np.flatnonzero(~self.is_word & ~is_space)  # punctuation and symbols: few

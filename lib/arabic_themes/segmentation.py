@@ -19,6 +19,11 @@ Rules (each has a test in ``tests/test_segment.py``):
 
 Every unit satisfies ``raw[start:end] == text``; units never overlap and what lies between them
 is whitespace only.
+
+:func:`segment_text` applies the rules paragraph by paragraph with regular expressions (the
+reference); :func:`segment` does the same for a batch of articles at once with array operations
+over their code points (one class look-up per character, quotation marks of every line paired at
+once) and builds the table column by column. Property tests check that both give the same units.
 """
 
 from __future__ import annotations
