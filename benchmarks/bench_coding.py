@@ -158,6 +158,31 @@ def spacy_matcher(phrases: list[str]) -> Callable[[pd.DataFrame], int] | None:
     return run
 
 
+def _resident_mb(field: str) -> float | None:
+    """VmRSS (now) or VmHWM (peak since the last reset) of this process in MB, where Linux tells it."""
+    try:
+        for line in Path("/proc/self/status").read_text().splitlines():
+            if line.startswith(field + ":"):
+                return int(line.split()[1]) / 1024
+    except OSError:
+        pass
+    return None
+
+
+def working_memory(run: Callable[[pd.DataFrame], int], corpus: pd.DataFrame) -> float | None:
+    """Peak resident memory of one run above what the process held before it (the corpus included),
+    in MB: the memory the method itself needs (Linux: the peak is reset through /proc/self/clear_refs)."""
+    gc.collect()
+    try:
+        Path("/proc/self/clear_refs").write_text("5")
+    except OSError:
+        return None
+    before = _resident_mb("VmRSS")
+    run(corpus)
+    peak = _resident_mb("VmHWM")
+    return None if before is None or peak is None else peak - before
+
+
 def alternate(
     methods: dict[str, Callable[[pd.DataFrame], int]], corpus_of_round: Callable[[int], pd.DataFrame], rounds: int
 ) -> dict[str, list[float]]:
@@ -219,8 +244,9 @@ def main() -> int:
 
         times = alternate(methods, corpus_of_round, args.rounds)
         peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+        working = working_memory(methods["coder"], corpus)
         print(f"\n{kind} corpus, {actual:.1f} MB, {len(corpus):,} documents, {words:,} distinct words", end="")
-        print(f", peak RSS {peak:.0f} MB")
+        print(f", peak RSS {peak:.0f} MB" + (f", coder working memory {working:.0f} MB" if working is not None else ""))
         print(f"{'method':<10} {'best MB/s':>10} {'median MB/s':>12} {'coder ÷ it (best)':>18} {'(median)':>9}")
         coder_best, coder_median = min(times["coder"]), statistics.median(times["coder"])
         for name, ts in times.items():
@@ -237,6 +263,7 @@ def main() -> int:
                 "coder_speed_ratio_best": round(best / coder_best, 2),
                 "coder_speed_ratio_median": round(median / coder_median, 2),
                 "peak_rss_mb": round(peak),
+                "coder_working_mb": None if working is None else round(working),
             }
             results.append(row)
             print(
