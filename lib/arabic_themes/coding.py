@@ -186,19 +186,31 @@ def _decide(
     offsets ``raw_a[k]:raw_b[k]``.
     """
     term_index = {t: i for i, t in enumerate(terms)}
-    # indicators as boolean algebra over "term occurs in sentence" vectors; hits are grouped by
-    #    term once (one sort), so each vector costs only its own hits
-    by_term = np.argsort(t_ids, kind="stable")
-    term_bounds = np.searchsorted(t_ids[by_term], np.arange(len(terms) + 1))
-    present: dict[int, np.ndarray] = {}
+    # every set of terms the rules ask about (an indicator's group, its veto, a drop rule's terms) is a
+    # row of one "some term of the set occurs in the sentence" matrix, filled by one scatter of the hits
+    sets: dict[tuple[str, ...], int] = {}
 
-    def occurs(term: str) -> np.ndarray:
-        i = term_index[term]
-        if i not in present:
-            vec = np.zeros(n_sent, dtype=bool)
-            vec[sent_of_hit[by_term[term_bounds[i] : term_bounds[i + 1]]]] = True
-            present[i] = vec
-        return present[i]
+    def set_of(group: tuple[str, ...]) -> int:
+        return sets.setdefault(tuple(sorted(group)), len(sets))
+
+    for theme in codebook.themes:
+        for ind in theme.indicators:
+            for group in (*ind.groups, *((t,) for t in ind.exclude)):
+                set_of(group)
+        for rule in theme.drop_when:
+            for group in (rule.terms, rule.unless):
+                if group:
+                    set_of(group)
+    term_set = np.asarray(sorted((term_index[t], k) for group, k in sets.items() for t in set(group)), dtype=np.int64)
+    term_set = term_set.reshape(-1, 2)
+    bounds = np.searchsorted(term_set[:, 0], np.arange(len(terms) + 1))
+    counts = np.diff(bounds)[t_ids]
+    within = np.arange(int(counts.sum())) - np.repeat(np.cumsum(counts) - counts, counts)
+    present = np.zeros((len(sets), n_sent), dtype=bool)
+    present[term_set[np.repeat(bounds[t_ids], counts) + within, 1], np.repeat(sent_of_hit, counts)] = True
+
+    def occurs(group: tuple[str, ...]) -> np.ndarray:
+        return present[sets[tuple(sorted(group))]]
 
     flags = np.zeros((n_sent, len(codebook.themes)), dtype=np.int8)
     labels: list[str] = []  # "theme/indicator", in codebook order (the rank used to sort evidence)
@@ -210,25 +222,21 @@ def _decide(
             rank = len(labels)
             labels.append(f"{theme.id}/{ind.id}")
             rank_theme.append(j)
-            fired = np.ones(n_sent, dtype=bool)
-            for group in ind.groups:
-                fired &= np.logical_or.reduce([occurs(t) for t in group])
+            fired = np.logical_and.reduce([occurs(group) for group in ind.groups])
             for t in ind.exclude:
-                fired &= ~occurs(t)
+                fired &= ~occurs((t,))
             flags[fired, j] = 1
             fired_by_rank.append(fired)
             term_rank.extend(sorted({(term_index[t], rank) for group in ind.groups for t in group}))
     # drop_when rules: decided on the coding before any theme is dropped; evidence goes with it
     index = {t.id: j for j, t in enumerate(codebook.themes)}
     before = flags.copy()
-
-    def any_of(terms: tuple[str, ...]) -> np.ndarray:
-        return np.logical_or.reduce([occurs(t) for t in terms]) if terms else np.zeros(n_sent, dtype=bool)
-
+    nothing = np.zeros(n_sent, dtype=bool)
     for j, theme in enumerate(codebook.themes):
         for rule in theme.drop_when:
-            cause = before[:, index[rule.theme]] == 1 if rule.theme else any_of(rule.terms)
-            flags[(before[:, j] == 1) & cause & ~any_of(rule.unless), j] = 0
+            cause = before[:, index[rule.theme]] == 1 if rule.theme else occurs(rule.terms)
+            unless = occurs(rule.unless) if rule.unless else nothing
+            flags[(before[:, j] == 1) & cause & ~unless, j] = 0
     # evidence: each hit under each indicator of its term that fired in its sentence (and was not dropped)
     pairs = np.asarray(sorted(term_rank), dtype=np.int64).reshape(-1, 2)  # by term, then rank
     pair_bounds = np.searchsorted(pairs[:, 0], np.arange(len(terms) + 1))
