@@ -199,18 +199,25 @@ class Matcher:
         for term in self.terms:
             for word in term.words:
                 self.word_ids.setdefault(word, len(self.word_ids))
+        # a word is a set of atoms (core, suffix mode, clitics): {لا|لم} and لا share the atom لا, so a token
+        # is matched to the few atoms it is a form of, not to every word that contains them
+        self.atoms: dict[tuple[str, str, bool], int] = {}
+        word_atoms: list[set[int]] = [set() for _ in self.word_ids]
+        for word, wid in self.word_ids.items():
+            for core, mode in word.options:
+                word_atoms[wid].add(self.atoms.setdefault((core, mode, word.clitics), len(self.atoms)))
+        self.word_atoms = [tuple(sorted(a)) for a in word_atoms]
         forms: dict[str, set[int]] = {}
         stem_forms: dict[str, set[int]] = {}
-        for word, wid in self.word_ids.items():
-            prefixes = _PROCLITIC_FORMS if word.clitics else ("",)
-            for core, mode in word.options:
-                if mode == "any":
-                    for p in prefixes:
-                        stem_forms.setdefault(p + core, set()).add(wid)
-                    continue
-                suffixes = ("", *PRONOUN_SUFFIXES) if mode == "pronoun" else ("",)
-                for p, s in itertools.product(prefixes, suffixes):
-                    forms.setdefault(p + core + s, set()).add(wid)
+        for (core, mode, clitics), atom in self.atoms.items():
+            prefixes = _PROCLITIC_FORMS if clitics else ("",)
+            if mode == "any":
+                for p in prefixes:
+                    stem_forms.setdefault(p + core, set()).add(atom)
+                continue
+            suffixes = ("", *PRONOUN_SUFFIXES) if mode == "pronoun" else ("",)
+            for p, s in itertools.product(prefixes, suffixes):
+                forms.setdefault(p + core + s, set()).add(atom)
         self.forms = {f: tuple(sorted(w)) for f, w in forms.items()}
         self.stem_forms = {f: tuple(sorted(w)) for f, w in stem_forms.items()}
         self.stem_lengths = sorted({len(f) for f in self.stem_forms})
@@ -234,11 +241,12 @@ class Matcher:
                 single_words.append(self.word_ids[term.words[0]])
             else:
                 self.multi.append(t_index)
-        self.single_terms = np.asarray(single_terms, dtype=np.int64)
-        self.single_words = np.asarray(single_words, dtype=np.int64)
+        pairs = [(t, a) for t, w in zip(single_terms, single_words, strict=True) for a in self.word_atoms[w]]
+        self.single_terms = np.asarray([t for t, _ in pairs], dtype=np.int64)  # one row per (term, atom)
+        self.single_atoms = np.asarray([a for _, a in pairs], dtype=np.int64)
 
     def match_word(self, token: str) -> tuple[int, ...]:
-        """Ids of the words of the terms that the token ``token`` (a ``\\w+`` run) is a form of."""
+        """Ids of the atoms of the terms' words that the token ``token`` (a ``\\w+`` run) is a form of."""
         found = self.forms.get(token, ())
         for length in self.stem_lengths:
             if length > len(token):
@@ -272,8 +280,8 @@ class Matcher:
             word_parts.append(np.asarray(ids, dtype=np.int64))
         pair_types = np.concatenate(type_parts) if type_parts else np.empty(0, dtype=np.int64)
         pair_words = np.concatenate(word_parts) if word_parts else np.empty(0, dtype=np.int64)
-        pairs = np.unique(pair_types * max(len(self.word_ids), 1) + pair_words)
-        pair_types, pair_words = np.divmod(pairs, max(len(self.word_ids), 1))
+        pairs = np.unique(pair_types * max(len(self.atoms), 1) + pair_words)
+        pair_types, pair_words = np.divmod(pairs, max(len(self.atoms), 1))
         bounds = np.searchsorted(pair_types, np.arange(n_keyed + len(strings) + 1))
         return pair_words, bounds
 
@@ -301,33 +309,34 @@ class Matcher:
         types, lengths, k1, k2, strings = _token_types(text, codes, is_word, tok_start, tok_end, self.use_keys)
         flat, bounds = self._type_words(lengths, k1, k2, strings)
         per_type = np.diff(bounds)
-        # every (word, position) of a matched token inside a unit, sorted once by word then position
+        # every (atom, position) of a matched token inside a unit, sorted once by atom then position
         occurrences = np.flatnonzero((per_type[types] > 0) & inside)
         occ_types = types[occurrences]
         repeat = per_type[occ_types]
         positions = np.repeat(occurrences, repeat)
         within = np.arange(positions.size) - np.repeat(np.cumsum(repeat) - repeat, repeat)
         words = flat[np.repeat(bounds[occ_types], repeat) + within]
-        # stable by word keeps positions sorted within a word (NumPy sorts 16-bit integers by radix)
-        order = np.argsort(words.astype(np.uint16) if len(self.word_ids) <= 0xFFFF else words, kind="stable")
+        # stable by atom keeps positions sorted within an atom (NumPy sorts 16-bit integers by radix)
+        order = np.argsort(words.astype(np.uint16) if len(self.atoms) <= 0xFFFF else words, kind="stable")
         words, positions = words[order], positions[order]
-        word_bounds = np.searchsorted(words, np.arange(len(self.word_ids) + 1))
+        word_bounds = np.searchsorted(words, np.arange(len(self.atoms) + 1))
+        def at(wid: int) -> list[np.ndarray]:
+            """Positions of the tokens that are a form of word ``wid``: one sorted array per atom of the word."""
+            return [positions[word_bounds[a] : word_bounds[a + 1]] for a in self.word_atoms[wid]]
 
-        def at(wid: int) -> np.ndarray:
-            return positions[word_bounds[wid] : word_bounds[wid + 1]]
-
-        # one-word terms: slices of the sorted pairs
+        # one-word terms: slices of the sorted pairs, one per atom of the word (a token that is a form of two
+        # atoms of one word gives the same hit twice; evidence lists it once)
         if self.single_terms.size:
-            counts = word_bounds[self.single_words + 1] - word_bounds[self.single_words]
+            counts = word_bounds[self.single_atoms + 1] - word_bounds[self.single_atoms]
             total = int(counts.sum())
             if total:
-                offset = np.repeat(word_bounds[self.single_words] - (np.cumsum(counts) - counts), counts)
+                offset = np.repeat(word_bounds[self.single_atoms] - (np.cumsum(counts) - counts), counts)
                 picked = positions[offset + np.arange(total)]
                 term_ids = np.repeat(self.single_terms, counts)
                 found.append((term_ids, tok_start[picked], tok_end[picked], tok_unit[picked]))
         for t_index in self.multi:
             term = self.terms[t_index]
-            first = at(self.word_ids[term.words[0]])
+            first = np.concatenate(at(self.word_ids[term.words[0]]))
             if first.size == 0:
                 continue
             starts, ends = self._extend(term, first, at, tok_unit, layout)
@@ -339,7 +348,7 @@ class Matcher:
         self,
         term: _Term,
         first: np.ndarray,
-        at: Callable[[int], np.ndarray],
+        at: Callable[[int], list[np.ndarray]],
         tok_unit: np.ndarray,
         layout: _Layout,
     ) -> tuple[np.ndarray, np.ndarray]:
@@ -361,7 +370,7 @@ class Matcher:
                 parts = []
                 for g in range(_GAP_MAX_WORDS + 1):
                     cand = ends + 1 + g
-                    ok = _isin_sorted(cand, following) & (tok_unit[cand] == tok_unit[starts])
+                    ok = _isin_any(cand, following) & (tok_unit[cand] == tok_unit[starts])
                     parts.append((starts[ok], cand[ok], key[ok] * (_GAP_MAX_WORDS + 1) + g))
                 starts, ends, key = (np.concatenate([p[k] for p in parts]) for k in range(3))
                 order = np.lexsort((key, ends, starts))
@@ -372,7 +381,7 @@ class Matcher:
                 branched = True
             else:
                 cand = ends + 1
-                ok = _isin_sorted(cand, following) & (tok_unit[cand] == tok_unit[starts])
+                ok = _isin_any(cand, following) & (tok_unit[cand] == tok_unit[starts])
                 starts, ends, key, cand = starts[ok], ends[ok], key[ok], cand[ok]
                 ok = layout.separated_by_space(ends) if join == "space" else layout.separated_by_hyphen(ends)
                 starts, ends, key = starts[ok], cand[ok], key[ok]
@@ -417,6 +426,14 @@ def _isin_sorted(values: np.ndarray, sorted_array: np.ndarray) -> np.ndarray:
         return np.zeros(values.shape, dtype=bool)
     i = np.minimum(np.searchsorted(sorted_array, values), sorted_array.size - 1)
     return sorted_array[i] == values
+
+
+def _isin_any(values: np.ndarray, sorted_arrays: list[np.ndarray]) -> np.ndarray:
+    """Is each of ``values`` in one of the sorted arrays?"""
+    found = _isin_sorted(values, sorted_arrays[0])
+    for array in sorted_arrays[1:]:
+        found |= _isin_sorted(values, array)
+    return found
 
 
 def _collect(found: list[Hits]) -> Hits:
