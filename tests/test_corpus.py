@@ -427,3 +427,211 @@ def test_write_metadata_template_errors(tmp_path: Path) -> None:
         write_metadata_template(bad)
     assert not (bad / "metadata.csv").exists()
     assert os.listdir(bad) == ["a.txt"]
+
+
+# --- confinement: every file inside the corpus folder, regular, within the size limit (issue 17.4) ---------
+
+
+def test_metadata_naming_a_file_outside_the_folder_is_refused_without_its_hash(tmp_path: Path) -> None:
+    outside = tmp_path / "outside" / "private.txt"
+    outside.parent.mkdir()
+    outside.write_text(ARABIC_2, encoding="utf-8")
+    folder = _make_corpus(tmp_path / "c", {"a.txt": ARABIC.encode("utf-8")})
+    for name in ("../outside/private.txt", str(outside), "sub/../../outside/private.txt"):
+        _write_metadata(folder, [{"doc_id": "a", "file": "a.txt", "sha256": _sha(ARABIC.encode())},
+                                 {"doc_id": "p", "file": name, "sha256": "0" * 64}])
+        message = _error(folder)
+        assert "metadata.csv, line 3" in message and repr(name) in message
+        assert ("absolute path" if name.startswith("/") else "out of the corpus folder") in message
+        assert _sha(outside.read_bytes()) not in message  # nothing about the outside file leaks
+
+
+def test_a_symlink_leading_out_of_the_folder_is_refused(tmp_path: Path) -> None:
+    outside = tmp_path / "private.txt"
+    outside.write_text(ARABIC_2, encoding="utf-8")
+    folder = _make_corpus(tmp_path / "c", {"a.txt": ARABIC.encode("utf-8")})
+    (folder / "link.txt").symlink_to(outside)
+    _write_metadata(folder, [{"doc_id": "a", "file": "a.txt", "sha256": _sha(ARABIC.encode())},
+                             {"doc_id": "l", "file": "link.txt", "sha256": "bad"}])
+    message = _error(folder)
+    assert "'link.txt' is a link that leads out of the corpus folder" in message
+    assert _sha(outside.read_bytes()) not in message
+    # a link that stays inside the folder is fine
+    (folder / "link.txt").unlink()
+    (folder / "link.txt").symlink_to(folder / "a.txt")
+    _write_metadata(folder, [{"doc_id": "a", "file": "a.txt", "sha256": _sha(ARABIC.encode())},
+                             {"doc_id": "l", "file": "link.txt", "sha256": _sha(ARABIC.encode())}])
+    assert load_corpus(folder)["text"].tolist() == [ARABIC, ARABIC]
+    # init-corpus on a folder holding a link to /dev/zero: refused at once (no read, no memory blow-up)
+    zero = tmp_path / "z"
+    zero.mkdir()
+    (zero / "zero.txt").symlink_to("/dev/zero")
+    with pytest.raises(CorpusError, match="leads out of the corpus folder"):
+        write_metadata_template(zero)
+
+
+def _with_alarm(seconds: int):
+    """Fail instead of hanging for ever (a FIFO read would block)."""
+    import signal
+
+    def fail(*_):
+        raise TimeoutError("hung")
+
+    signal.signal(signal.SIGALRM, fail)
+    signal.alarm(seconds)
+
+
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="FIFOs are POSIX")
+def test_a_fifo_or_a_directory_named_txt_is_a_clear_error_not_a_hang(tmp_path: Path) -> None:
+    import signal
+
+    folder = _make_corpus(tmp_path / "c", {"a.txt": ARABIC.encode("utf-8")})
+    os.mkfifo(folder / "pipe.txt")
+    rows = [{"doc_id": "a", "file": "a.txt", "sha256": _sha(ARABIC.encode())},
+            {"doc_id": "p", "file": "pipe.txt", "sha256": "0" * 64}]
+    _write_metadata(folder, rows)
+    _with_alarm(10)
+    try:
+        assert "is a FIFO (named pipe), not a regular file" in _error(folder, verify=False)
+        assert "is a FIFO" in _error(folder)
+        with pytest.raises(CorpusError, match="FIFO"):
+            write_metadata_template(folder, overwrite=True)
+        with pytest.raises(CorpusError, match="FIFO"):
+            read_text(folder / "pipe.txt")
+    finally:
+        signal.alarm(0)
+    (folder / "pipe.txt").unlink()
+    (folder / "pipe.txt").mkdir()
+    assert f"{folder / 'pipe.txt'}: is a directory, not a regular file" in _error(folder)
+    _write_metadata(folder, rows[:1])  # unlisted: still named, not a traceback
+    assert "a directory named like a text file" in _error(folder)
+    with pytest.raises(CorpusError, match="is a directory"):
+        write_metadata_template(folder, overwrite=True)
+
+
+def test_size_limit_per_file(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    big = (ARABIC + "\n").encode("utf-8") * 40  # about 2.6 kB
+    folder = _make_corpus(tmp_path / "c", {"a.txt": ARABIC.encode("utf-8"), "big.txt": big})
+    message = _error(folder, max_file_mb=0.001)
+    assert str(folder / "big.txt") in message and "larger than the limit of 0.001 MB per file" in message
+    assert "--max-file-mb" in message
+    assert len(load_corpus(folder, max_file_mb=0.01)) == 2
+    monkeypatch.setenv("ARABIC_THEMES_MAX_FILE_MB", "0.001")
+    assert "larger than the limit" in _error(folder)
+    with pytest.raises(CorpusError, match="larger than the limit"):
+        read_text(folder / "big.txt")
+    monkeypatch.setenv("ARABIC_THEMES_MAX_FILE_MB", "lots")
+    assert "is not a number" in _error(folder)
+    monkeypatch.delenv("ARABIC_THEMES_MAX_FILE_MB")
+    assert len(load_corpus(folder)) == 2  # the default (50 MB) is generous
+
+
+# --- encodings (issue 12.7) ------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("encoding", "named", "order"),
+    [
+        ("utf-16", "UTF-16", "little-endian"),
+        ("utf-16-be", "UTF-16", "big-endian"),
+        ("utf-32", "UTF-32", "little-endian"),
+    ],
+)
+def test_utf16_and_utf32_are_named_by_their_byte_order_mark(
+    tmp_path: Path, encoding: str, named: str, order: str
+) -> None:
+    data = ARABIC.encode(encoding)
+    if encoding == "utf-16-be":
+        data = b"\xfe\xff" + data
+    folder = _make_corpus(tmp_path / "c", {"wide.txt": data})
+    message = _error(folder)
+    assert f"encoded as {named} ({order}, by its byte-order mark)" in message
+    assert f"iconv -f {named} -t UTF-8 'wide.txt'" in message
+    assert "Windows-1256" not in message
+
+
+def test_utf16_without_a_byte_order_mark_is_recognised(tmp_path: Path) -> None:
+    folder = _make_corpus(tmp_path / "c", {"wide.txt": ARABIC.encode("utf-16-le")})
+    message = _error(folder)
+    assert "reads as UTF-16LE without a byte-order mark" in message and "iconv -f UTF-16LE" in message
+
+
+def test_random_bytes_get_no_windows_1256_hint(tmp_path: Path) -> None:
+    import random
+
+    rng = random.Random(7)
+    noise = bytes(rng.randrange(256) for _ in range(4000))
+    folder = _make_corpus(tmp_path / "c", {"noise.txt": noise})
+    message = _error(folder)
+    assert "not valid UTF-8" in message and "Windows-1256" in message  # says it is *not* Windows-1256 text
+    assert "iconv" not in message and "is it a text file at all?" in message
+
+
+def test_binary_converted_from_windows_1256_is_not_text(tmp_path: Path) -> None:
+    """What a user gets by running the suggested iconv on a binary file: refused as not text."""
+    import random
+
+    rng = random.Random(8)
+    noise = bytes(rng.randrange(256) for _ in range(4000)).decode("cp1256", errors="replace")
+    folder = _make_corpus(tmp_path / "c", {"converted.txt": noise.encode("utf-8")})
+    message = _error(folder)
+    assert str(folder / "converted.txt") in message and "control, unassigned or private-use" in message
+    # real Arabic with a stray control character is still text
+    folder2 = _make_corpus(tmp_path / "d", {"ok.txt": (ARABIC + "\x00" + ARABIC_2).encode("utf-8")})
+    assert len(load_corpus(folder2)) == 1
+
+
+# --- doc_ids from file names, and init-corpus --add (issue 12.10) -------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("name", "doc_id"),
+    [
+        ("موسكو وطهران.txt", "mwskw_wthran"),
+        ("مقال ٢٠٢٥.txt", "mqal_2025"),
+        ("000_9f42faf4eea37d04.txt", "000_9f42faf4eea37d04"),
+        ("Moscow and Tehran.txt", "Moscow_and_Tehran"),
+        ("؟؟؟.txt", "doc"),
+        ("روسيا لم تقدم لإيران سوى تصريحات دبلوماسية رغم معاهدة الشراكة.txt", "rwsya_lm_tqdm_liyran_swa_tsryhat"),
+    ],
+)
+def test_readable_doc_id(name: str, doc_id: str) -> None:
+    from arabic_themes.corpus import readable_doc_id
+
+    assert readable_doc_id(name) == doc_id
+    assert len(doc_id) <= 40 and re.fullmatch(r"[A-Za-z0-9][A-Za-z0-9_.-]*", doc_id)
+
+
+def test_arabic_file_names_get_distinct_readable_doc_ids(tmp_path: Path) -> None:
+    folder = tmp_path / "c"
+    folder.mkdir()
+    for name in ("موسكو.txt", "طهران.txt", "طهران!.txt"):
+        (folder / name).write_text(ARABIC, encoding="utf-8")
+    write_metadata_template(folder)
+    assert [row["doc_id"] for row in _metadata_rows(folder)] == ["thran", "thran_2", "mwskw"]
+
+
+@pytest.mark.parametrize("newline", ["\n", "\r\n"])
+def test_add_metadata_rows_appends_and_keeps_existing_rows(tmp_path: Path, newline: str) -> None:
+    from arabic_themes.corpus import add_metadata_rows
+
+    folder = _make_corpus(tmp_path / "c", {"a.txt": ARABIC.encode("utf-8")})
+    meta = folder / "metadata.csv"
+    # a reader filled in a headline, reordered the columns and added one of their own
+    text = f"file,doc_id,sha256,headline,my_note{newline}a.txt,doc1,{_sha(ARABIC.encode())},عنوان,keep me{newline}"
+    meta.write_bytes(text.encode("utf-8"))
+    assert add_metadata_rows(folder) == []  # nothing new: untouched
+    assert meta.read_bytes() == text.encode("utf-8")
+    (folder / "موسكو.txt").write_text(ARABIC_2, encoding="utf-8")
+    (folder / "doc1.txt").write_text(ARABIC_2, encoding="utf-8")  # its id would clash with the existing doc1
+    assert add_metadata_rows(folder) == ["doc1_2", "mwskw"]
+    data = meta.read_bytes()
+    assert data.startswith(text.encode("utf-8"))  # every byte of the existing rows kept
+    assert data.decode("utf-8")[len(text):].split(newline)[:2] == [
+        f"doc1.txt,doc1_2,{_sha(ARABIC_2.encode())},,",
+        f"موسكو.txt,mwskw,{_sha(ARABIC_2.encode())},,",
+    ]
+    loaded = load_corpus(folder)
+    assert loaded["doc_id"].tolist() == ["doc1", "doc1_2", "mwskw"]
+    assert loaded["headline"].tolist() == ["عنوان", "", ""] and loaded["my_note"].tolist() == ["keep me", "", ""]
+    assert [p.name for p in folder.iterdir() if p.name.startswith(".")] == []  # no temporary file left

@@ -27,7 +27,7 @@ from arabic_themes.coding import (
     theme_table,
 )
 from arabic_themes.concordance import kwic
-from arabic_themes.corpus import CorpusError, load_corpus, read_text, write_metadata_template
+from arabic_themes.corpus import CorpusError, add_metadata_rows, load_corpus, read_text, write_metadata_template
 from arabic_themes.describe import corpus_sizes, normalisation_changes, normalisation_examples
 from arabic_themes.display import highlighted_sentences, rtl_html, rtl_table
 from arabic_themes.errors import InputError, InputNotFoundError
@@ -77,6 +77,7 @@ __version__ = "0.1.0"
 __all__ = [
     "Actor",
     "add_glosses",
+    "add_metadata_rows",
     "agreement",
     "align_reference",
     "align_sample",
