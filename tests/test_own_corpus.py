@@ -60,7 +60,8 @@ def test_parameters_never_apply_the_projects_corpus_specific_files(own_corpus: P
     params = analysis_parameters(own_corpus, tmp_path / "out")
     assert params["RUN_IN_HEADINGS"] == params["CLAIMS"] == params["TIMELINE"] == params["REFERENCE"] == ""
     assert params["EARLIER_CODEBOOKS"] == params["DEVELOPMENT_SETS"] == params["TEST_SET"] == ""
-    assert params["CODEBOOK"].endswith("data/codebook.yaml") and params["OUTPUT"].endswith("out/processed")
+    assert params["CODEBOOK"].endswith("data/codebook.yaml")
+    assert params["OUTPUT"] == "../processed" and params["FIGURES"] == "../figures"  # run in OUT/notebooks
 
 
 def test_analyse_refuses_a_non_empty_output_and_the_project_folders(own_corpus: Path, tmp_path: Path, capsys) -> None:
@@ -72,7 +73,7 @@ def test_analyse_refuses_a_non_empty_output_and_the_project_folders(own_corpus: 
     assert "not empty" in capsys.readouterr().err
     assert (busy / "keep.txt").read_text(encoding="utf-8") == "mine"
     assert main(["analyse", str(own_corpus), str(PROJECT), "--force"]) == 2
-    assert "would overwrite the project's own" in capsys.readouterr().err
+    assert "may not be inside the project folder" in capsys.readouterr().err
 
 
 @pytest.mark.slow

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from arabic_themes.corpus import CorpusError, write_metadata_template
+from arabic_themes.corpus import add_metadata_rows, write_metadata_template
 
 
 def _run_notebooks(args: argparse.Namespace) -> int:
@@ -34,7 +34,15 @@ def _run_notebooks(args: argparse.Namespace) -> int:
 
 
 def _init_corpus(args: argparse.Namespace) -> int:
-    target = write_metadata_template(args.folder)
+    if args.add:
+        added = add_metadata_rows(args.folder, max_file_mb=args.max_file_mb)
+        target = Path(args.folder) / "metadata.csv"
+        if not added:
+            print(f"{target}: every .txt file already has a row; nothing added")
+        else:
+            print(f"added {len(added)} row(s) to {target} ({', '.join(added[:5])}{' …' if len(added) > 5 else ''})")
+        return 0
+    target = write_metadata_template(args.folder, max_file_mb=args.max_file_mb)
     print(f"wrote {target}; fill in headline, outlet, sources_cited and date_stated where the texts say them")
     return 0
 
@@ -42,24 +50,47 @@ def _init_corpus(args: argparse.Namespace) -> int:
 def _analyse(args: argparse.Namespace) -> int:
     from arabic_themes.notebooks import run_analysis
 
-    done = run_analysis(args.corpus, args.out, codebook=args.codebook, reference=args.reference, force=args.force)
-    print(
-        f"executed {len(done)} notebooks into {Path(args.out) / 'notebooks'}; CSVs in processed/, figures in figures/"
+    done = run_analysis(
+        args.corpus,
+        args.out,
+        codebook=args.codebook,
+        reference=args.reference,
+        notebooks=args.notebooks,
+        force=args.force,
+        max_file_mb=args.max_file_mb,
     )
+    out = done[0].parent.parent if done else Path(args.out)
+    print(f"executed {len(done)} notebooks into {out / 'notebooks'}; CSVs in processed/, figures in figures/")
     return 0
 
 
 def _export_qda(args: argparse.Namespace) -> int:
-    import pandas as pd
-
     from arabic_themes.coding import load_codebook
     from arabic_themes.corpus import load_corpus
+    from arabic_themes.errors import InputError, InputNotFoundError
+    from arabic_themes.notebooks import PROJECT, read_run
     from arabic_themes.refi import export_codebook, export_project
 
-    codebook = load_codebook(args.codebook)
-    coded = pd.read_csv(args.coded, keep_default_na=False)
-    corpus = load_corpus(args.corpus)
-    out = Path(args.out)
+    if args.run:  # the inputs of an earlier analyse run, unless given
+        run = Path(args.run)
+        record = read_run(run)
+        coded_path = Path(args.coded or run / "processed" / "coded_sentences.csv")
+        corpus_path = Path(args.corpus or record["corpus"])
+        codebook_path = Path(args.codebook or record["codebook"])
+        out = Path(args.out or run / "qda")
+    else:  # the project's own files, wherever the command is run from
+        coded_path = Path(args.coded or PROJECT / "data" / "processed" / "coded_sentences.csv")
+        corpus_path = Path(args.corpus or PROJECT / "data" / "raw")
+        codebook_path = Path(args.codebook or PROJECT / "data" / "codebook.yaml")
+        out = Path(args.out or "exports")
+    codebook = load_codebook(codebook_path)
+    if not coded_path.is_file():
+        raise InputNotFoundError(f"{coded_path}: coded sentences not found (run the analysis first, or give --coded)")
+    coded = pd.read_csv(coded_path, keep_default_na=False)
+    missing = [c for c in ["doc_id", "sentence_id", "start", "end", "text", *codebook.theme_ids] if c not in coded]
+    if missing:
+        raise InputError(f"{coded_path}: lacks column(s) {missing}; was it coded with the codebook {codebook_path}?")
+    corpus = load_corpus(corpus_path)
     project = export_project(coded, corpus, codebook, out / "project.qdpx", overwrite=args.force)
     book = export_codebook(codebook, out / "codebook.qdc", overwrite=args.force)
     print(f"wrote {project} and {book}")
@@ -187,8 +218,21 @@ def _add_validation_commands(sub: argparse._SubParsersAction[argparse.ArgumentPa
 # --- end of the validation block ----------------------------------------------------------------------------------
 
 
+def _add_limit(p: argparse.ArgumentParser) -> None:
+    p.add_argument(
+        "--max-file-mb",
+        type=float,
+        default=None,
+        metavar="MB",
+        help="size limit per text file in megabytes (default 50, or $ARABIC_THEMES_MAX_FILE_MB)",
+    )
+
+
 def main(argv: list[str] | None = None) -> int:
     """Entry point of the ``arabic-themes`` command."""
+    from arabic_themes.errors import InputError
+    from arabic_themes.notebooks import AnalysisInterrupted, NotebookFailed, OutputFolderError
+
     parser = argparse.ArgumentParser(prog="arabic-themes", description=__doc__)
     sub = parser.add_subparsers(dest="command", required=True)
     p = sub.add_parser(
@@ -198,27 +242,39 @@ def main(argv: list[str] | None = None) -> int:
     p.set_defaults(func=_run_notebooks)
     p = sub.add_parser("init-corpus", help="write metadata.csv for a folder of Arabic .txt files")
     p.add_argument("folder")
+    p.add_argument("--add", action="store_true", help="add rows for files metadata.csv does not list yet")
+    _add_limit(p)
     p.set_defaults(func=_init_corpus)
     p = sub.add_parser("analyse", help="run the whole analysis on a corpus folder into an output folder of its own")
     p.add_argument("corpus", help="folder of .txt files with metadata.csv (see init-corpus)")
-    p.add_argument("out", help="new or empty output folder")
+    p.add_argument("out", help="new or empty output folder, outside the project and the corpus")
     p.add_argument("--codebook", help="codebook YAML (default: the project's)")
     p.add_argument("--reference", help="reference coding CSV; notebook 03 runs only with one")
-    p.add_argument("--force", action="store_true", help="write into a non-empty output folder")
+    p.add_argument("--force", action="store_true", help="replace the output folder of an earlier analyse run, whole")
+    p.add_argument("--notebooks", help="folder of the numbered notebooks (default: the project's notebooks/)")
+    _add_limit(p)
     p.set_defaults(func=_analyse)
     p = sub.add_parser("export-qda", help="export the coding as a REFI-QDA project (.qdpx) and codebook (.qdc)")
-    p.add_argument("--coded", default="data/processed/coded_sentences.csv", help="coded sentences CSV (notebook 02)")
-    p.add_argument("--corpus", default="data/raw", help="corpus folder with metadata.csv")
-    p.add_argument("--codebook", default="data/codebook.yaml")
-    p.add_argument("--out", default="exports", help="folder for project.qdpx and codebook.qdc")
+    p.add_argument("--run", help="output folder of an analyse run: its coding, corpus and codebook are the defaults")
+    p.add_argument("--coded", help="coded sentences CSV (default: the run's, else the project's)")
+    p.add_argument("--corpus", help="corpus folder with metadata.csv (default: the run's, else the project's)")
+    p.add_argument("--codebook", help="codebook YAML (default: the one the run used, else the project's)")
+    p.add_argument("--out", help="folder for project.qdpx and codebook.qdc (default: RUN/qda, else ./exports)")
     p.add_argument("--force", action="store_true", help="replace existing export files")
     p.set_defaults(func=_export_qda)
     _add_validation_commands(sub)
     args = parser.parse_args(argv)
     try:
         return int(args.func(args))
-    except (CorpusError, FileExistsError, FileNotFoundError, ValueError, RuntimeError) as exc:
-        print(f"error: {exc}", file=sys.stderr)
+    except (AnalysisInterrupted, KeyboardInterrupt):
+        done = "; the output folder was left as it was" if args.command == "analyse" else ""
+        print(f"interrupted{done}", file=sys.stderr)
+        return 130
+    except (InputError, OutputFolderError, NotebookFailed, FileExistsError, FileNotFoundError, ValueError) as exc:
+        print(f"error: {' '.join(str(exc).split())}", file=sys.stderr)
+        return 2
+    except (RuntimeError, OSError) as exc:
+        print(f"error: {type(exc).__name__}: {' '.join(str(exc).split())}", file=sys.stderr)
         return 2
 
 
