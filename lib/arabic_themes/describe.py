@@ -12,7 +12,7 @@ from pyarabic import araby
 
 from arabic_themes.normalisation import _DELETE, _REPLACE_RULES, GlueRepair, normalize, normalize_word
 
-__all__ = ["corpus_sizes", "normalisation_changes", "normalisation_examples"]
+__all__ = ["corpus_sizes", "glue_repairs_found", "normalisation_changes", "normalisation_examples"]
 
 _WORD = re.compile(r"\w+(?:-\w+)*")
 
@@ -99,3 +99,17 @@ def normalisation_examples(
         for (raw, norm), n in sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))
     ]
     return pd.DataFrame(rows[:limit], columns=["raw", "normalised", "count"])
+
+
+def glue_repairs_found(corpus: pd.DataFrame, repairs: Iterable[GlueRepair] | None = None) -> pd.DataFrame:
+    """The glued words of the list that occur in the corpus: ``glued, repaired, found`` (occurrences)."""
+    repairs = list(repairs or [])
+    found: Counter[str] = Counter()
+    for raw in corpus["text"]:
+        found.update(glued for _, glued in normalize(raw, repairs).repairs)
+    rows = [
+        {"glued": r.glued, "repaired": r.repaired, "found": found[normalize_word(r.glued)]}
+        for r in repairs
+        if found[normalize_word(r.glued)]
+    ]
+    return pd.DataFrame(rows, columns=["glued", "repaired", "found"]).astype({"found": "int64"})

@@ -32,15 +32,33 @@ class _HTML:
 
 
 def rtl_table(
-    frame: pd.DataFrame, *, index: bool = False, float_format: str = "{:.3f}", max_rows: int | None = None
+    frame: pd.DataFrame,
+    *,
+    index: bool = False,
+    float_format: str = "{:.3f}",
+    max_rows: int | None = None,
+    source: str = "",
+    total_row: bool = False,
 ) -> _HTML:
-    """Show ``frame`` as an HTML table whose cells take their direction from their own text."""
-    shown = frame if max_rows is None else frame.head(max_rows)
+    """Show ``frame`` as an HTML table whose cells take their direction from their own text.
+
+    With ``max_rows``, only the first rows are shown, followed by a line saying how many there are
+    and, if ``source`` names it, the file that holds them all — so a notebook stays small on a big
+    corpus. With ``total_row`` the last row (a total) is shown too.
+    """
+    shown = frame if max_rows is None or len(frame) <= max_rows else frame.head(max_rows)
+    if total_row and len(shown) < len(frame):
+        shown = pd.concat([shown, frame.tail(1)])
     markup = shown.to_html(index=index, border=0, float_format=float_format.format, escape=True, na_rep="")
     markup = _CELL.sub(lambda m: f'<{m.group(1)}{m.group(2)} dir="auto">', markup)
     markup = markup.replace('<table border="0" class="dataframe">', '<table class="dataframe">')
     with pd.option_context("display.max_colwidth", 60, "display.width", 200):
         plain = shown.to_string(index=index, float_format=float_format.format)
+    if len(shown) < len(frame):
+        note = f"the first {max_rows:,} of {len(frame) - int(total_row):,} rows"
+        note += f"; all of them are in {source}" if source else ""
+        markup += f"<p><i>{html.escape(note)}</i></p>"
+        plain += f"\n({note})"
     return _HTML(markup, plain)
 
 
@@ -49,17 +67,21 @@ def rtl_html(text: str) -> _HTML:
     return _HTML(f'<p dir="rtl">{html.escape(text)}</p>', text)
 
 
-def highlighted_sentences(coded: pd.DataFrame, theme: str, limit: int | None = None) -> _HTML:
+def highlighted_sentences(
+    coded: pd.DataFrame, theme: str, limit: int | None = None, *, max_rows: int | None = None
+) -> _HTML:
     """Sentences coded for ``theme`` with their evidence spans in bold and the indicators named.
 
     Spans come from the ``evidence`` column (raw article offsets), so what is bold is exactly what
-    matched in the raw text.
+    matched in the raw text. ``limit`` sentences per article at most, ``max_rows`` in all.
     """
     from arabic_themes.coding import parse_evidence
 
     rows = coded[coded[theme] == 1]
     if limit is not None:
         rows = rows.groupby("doc_id", sort=False).head(limit)
+    if max_rows is not None:
+        rows = rows.head(max_rows)
     evidence = parse_evidence(rows)
     evidence = evidence[evidence["theme"] == theme]
     body, plain = [], []
