@@ -6,10 +6,12 @@ from __future__ import annotations
 import csv
 import hashlib
 import json
+import shutil
 import subprocess
 import sys
 from pathlib import Path
 
+import pandas as pd
 import pytest
 
 from arabic_themes.cli import main
@@ -27,6 +29,61 @@ NEW_ARTICLE = "\r\n".join(
     ]
 ) + "\r\n"
 SECOND_ARTICLE = "التقى وزير الخارجية الإيراني نظيره الروسي في موسكو.\nوبحث الجانبان التعاون الاقتصادي والتجارة.\n"
+
+
+REAL_DEV = PROJECT / "data" / "annotations" / "real_dev"
+#: What only the project's own five articles can make a notebook say: their doc_ids and the numbers of their readings.
+PROJECT_DOC_IDS = ["limited_support", "putins_calculus", "middle_east_news", "no_protection", "mena_research"]
+PROJECT_PHRASES = [
+    "169", "76 of", "45 %", "86 %", "19 of 22", "30 claims", "Of 30", "500 of the 507", "five articles",
+    "eight quotations", "Kozhanov", "Pothier", "treaty date", "17 vs 27 January",
+]  # fmt: skip
+TWO_THEMES = """\
+version: 1
+name: two themes of my own
+themes:
+  - id: economy
+    label_ar: الاقتصاد
+    label_en: Economy
+    definition: Trade, money, energy and sanctions.
+    indicators:
+      - id: trade
+        any: ["تجار*", "اقتصاد*", "عقوب*", "نفط*", "طاق*"]
+  - id: diplomacy
+    label_ar: الدبلوماسية
+    label_en: Diplomacy
+    definition: Talks, statements, visits and mediation.
+    indicators:
+      - id: talks
+        any: ["{قال|قالت|اكد|اكدت}", "محادث*", "وزير* خارجي*", "وساط*"]
+"""
+
+
+def _notebook_text(path: Path) -> tuple[str, str]:
+    """(prose, everything): the Markdown cells and Markdown outputs; all cell sources and outputs."""
+    nb = json.loads(path.read_text(encoding="utf-8"))
+    prose, everything = [], []
+    for cell in nb["cells"]:
+        source = "".join(cell["source"])
+        everything.append(source)
+        if cell["cell_type"] == "markdown":
+            prose.append(source)
+        for output in cell.get("outputs", []):
+            data = output.get("data", {})
+            prose.append("".join(data.get("text/markdown", "")))
+            everything += ["".join(output.get("text", "")), "".join(data.get("text/plain", ""))]
+            everything += ["".join(data.get("text/markdown", "")), "".join(data.get("text/html", ""))]
+    return "\n".join(prose), "\n".join(everything)
+
+
+def _assert_speaks_only_of_its_corpus(out: Path) -> None:
+    for path in sorted((out / "notebooks").glob("*.ipynb")):
+        prose, everything = _notebook_text(path)
+        for doc_id in PROJECT_DOC_IDS:
+            assert doc_id not in everything, (path.name, doc_id)
+        for phrase in PROJECT_PHRASES:
+            assert phrase not in prose, (path.name, phrase)
+        assert path.stat().st_size < 1_000_000, path.name
 
 
 def _project_state() -> dict[str, str]:
@@ -111,6 +168,7 @@ def test_analyse_runs_every_notebook_into_its_own_folder(own_corpus: Path, tmp_p
         for t in ("strategic_ambiguity", "precedents", "ukraine_tradeoff")
     )
     assert (out / "figures" / "theme_shares.png").is_file()
+    _assert_speaks_only_of_its_corpus(out)
     assert _project_state() == before  # the project's notebooks, processed data and figures are untouched
 
 
@@ -170,3 +228,75 @@ def test_analyse_validates_against_a_reference_coding_of_the_own_corpus(own_corp
     assert {(r["codebook"], r["sentences"]) for r in history} == {("current", "corpus")}  # not the project's history
     assert (out / "figures" / "agreement_by_version.png").is_file()
     assert _project_state() == before
+
+
+@pytest.fixture()
+def real_texts(tmp_path: Path) -> Path:
+    """Five real Arabic excerpts of the real-text development set (not the project's articles), as a corpus."""
+    folder = tmp_path / "real"
+    folder.mkdir()
+    with (REAL_DEV / "metadata.csv").open(encoding="utf-8", newline="") as handle:
+        reader = csv.DictReader(handle)
+        rows = [r for r in reader if r["doc_id"] in ("r001", "r002", "r003", "r004", "r005")]
+        header = reader.fieldnames or []
+    with (folder / "metadata.csv").open("w", encoding="utf-8", newline="") as handle:
+        writer = csv.DictWriter(handle, fieldnames=header, lineterminator="\n")
+        writer.writeheader()
+        writer.writerows(rows)
+    for row in rows:
+        shutil.copyfile(REAL_DEV / row["file"], folder / row["file"])
+    return folder
+
+
+@pytest.mark.slow
+def test_any_corpus_any_codebook_and_the_notebooks_speak_only_of_the_run(real_texts: Path, tmp_path: Path) -> None:
+    """Real articles the project never coded, a two-theme codebook whose ids are not the project's: every
+    notebook runs, quietly, and says nothing of the project's articles, themes or numbers."""
+    codebook = tmp_path / "two_themes.yaml"
+    codebook.write_text(TWO_THEMES, encoding="utf-8")
+    before = _project_state()
+    out = tmp_path / "results"
+    result = subprocess.run(
+        [sys.executable, "-m", "arabic_themes.cli", "analyse", str(real_texts), str(out), "--codebook", str(codebook)],
+        capture_output=True, text=True, timeout=900,
+    )
+    assert result.returncode == 0, result.stderr[-3000:]
+    noise = [
+        line for line in result.stderr.splitlines()
+        if not line.startswith(("checking the inputs", "skipping 03_", "executing 0", "  0", "  done in"))
+    ]
+    assert noise == []  # no "Passed unknown parameter", no kernel warnings: progress lines only
+    assert sorted(p.name for p in (out / "notebooks").iterdir()) == [
+        "01_load_texts.ipynb", "02_code_themes.ipynb", "04_plot_themes.ipynb", "05_compare_sources.ipynb",
+    ]
+    for path in (out / "notebooks").iterdir():
+        nb = json.loads(path.read_text(encoding="utf-8"))
+        assert not [o for c in nb["cells"] for o in c.get("outputs", []) if o.get("output_type") == "error"]
+        assert not [c for c in nb["cells"] if "project-corpus" in c["metadata"].get("tags", [])]
+    _assert_speaks_only_of_its_corpus(out)
+    for path in (out / "notebooks").iterdir():
+        _, everything = _notebook_text(path)
+        for theme in ("strategic_ambiguity", "precedents", "ukraine_tradeoff", "Strategic ambiguity"):
+            assert theme not in everything, (path.name, theme)
+    coded = pd.read_csv(out / "processed" / "coded_sentences.csv")
+    assert list(coded.columns) == ["doc_id", "sentence_id", "start", "end", "text", "economy", "diplomacy", "evidence"]
+    assert set(coded["doc_id"]) == {"r001", "r002", "r003", "r004", "r005"} and coded["diplomacy"].sum() > 0
+    prose, _ = _notebook_text(out / "notebooks" / "02_code_themes.ipynb")
+    n, k = len(coded), int(coded["diplomacy"].sum())
+    assert f"Of the {n} units, the coder marks *Diplomacy* in {k} ({round(100 * k / n)} %)" in prose  # computed
+    assert (out / "figures" / "theme_shares.png").is_file() and (out / "run.json").is_file()
+    assert _project_state() == before
+
+
+def test_init_corpus_add_appends_rows_for_new_files(own_corpus: Path, capsys) -> None:
+    assert main(["init-corpus", str(own_corpus)]) == 0
+    meta = own_corpus / "metadata.csv"
+    before = meta.read_bytes()
+    assert main(["init-corpus", str(own_corpus), "--add"]) == 0
+    assert "nothing added" in capsys.readouterr().out and meta.read_bytes() == before
+    (own_corpus / "موسكو وطهران.txt").write_text(SECOND_ARTICLE, encoding="utf-8")
+    assert main(["init-corpus", str(own_corpus), "--add"]) == 0
+    assert "added 1 row(s)" in capsys.readouterr().out
+    assert meta.read_bytes().startswith(before)
+    rows = list(csv.DictReader(meta.open(encoding="utf-8")))
+    assert [r["doc_id"] for r in rows] == ["Moscow_and_Tehran", "second", "mwskw_wthran"]

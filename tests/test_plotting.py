@@ -11,6 +11,7 @@ corpus), so tuning the codebook never moves a baseline.
 
 from __future__ import annotations
 
+import itertools
 import sys
 import unicodedata
 from dataclasses import dataclass
@@ -562,3 +563,62 @@ def test_agreement_by_version_without_fitted_says_nothing_about_fitting() -> Non
 @pytest.mark.mpl_image_compare(**MPL)
 def test_plot_agreement_by_version() -> Figure:
     return plotting.plot_agreement_by_version(_history(), THEMES)
+
+
+# --- long doc_ids (init-corpus makes them from file names): shortened, never overlapping, never cut ------
+
+LONG_IDS = [
+    "rwsya_lm_tqdm_liyran_swa_tsryhat_dblwmasya_rghm_mahdat",
+    "rwsya_lm_tqdm_liyran_swa_tsryhat_dblwmasya_rghm_mahdat_2",
+    "Moscow_and_Tehran_a_partnership_without_guarantees",
+    "Putins_calculus_on_Iran_after_the_June_strikes",
+    "short",
+]
+
+
+def test_short_doc_ids_keep_short_ids_and_tell_long_ones_apart() -> None:
+    labels = plot_style.short_doc_ids(["middle_east_news", *LONG_IDS], width=16)
+    assert labels["middle_east_news"] == "middle_east_news" and labels["short"] == "short"
+    assert len(set(labels.values())) == len(labels)  # ids that differ only at the end stay apart
+    for doc_id, label in labels.items():
+        lines = label.split("\n")
+        assert len(lines) <= 2 and all(len(line) <= 16 for line in lines), label
+        assert label.replace("\n", "").replace("…", "")[:4] == doc_id[:4]  # starts like the id
+    assert plot_style.short_doc_ids(["a_b_c_d_e_f_g_h_i"], width=10) == {"a_b_c_d_e_f_g_h_i": "a_b_c_d_e_\nf_g_h_i"}
+
+
+def _boxes(fig: Figure, labels: list) -> list:
+    renderer = fig.canvas.get_renderer()
+    return [t.get_window_extent(renderer) for t in labels if t.get_text()]
+
+
+def _assert_apart_and_inside(fig: Figure, labels: list) -> None:
+    FigureCanvasAgg(fig)
+    fig.draw_without_rendering()
+    boxes = _boxes(fig, labels)
+    width, height = fig.bbox.width, fig.bbox.height
+    for a, b in itertools.pairwise(boxes):
+        assert a.x1 <= b.x0 or b.x1 <= a.x0 or a.y1 <= b.y0 or b.y1 <= a.y0, "labels overlap"
+    for box in boxes:
+        assert box.x0 >= 0 and box.x1 <= width and box.y0 >= 0 and box.y1 <= height, "label cut by the figure"
+
+
+def test_long_doc_ids_do_not_overlap_in_actor_mentions() -> None:
+    mentions = pd.DataFrame(
+        [(d, a.id, k + 1) for k, d in enumerate(LONG_IDS) for a in ACTORS], columns=["doc_id", "actor", "count"]
+    )
+    fig = plot_actor_mentions(mentions, ACTORS)
+    ticks = fig.axes[0].get_xticklabels()
+    assert [t.get_text() for t in ticks] == [plot_style.short_doc_ids(LONG_IDS, 16)[d] for d in LONG_IDS]
+    _assert_apart_and_inside(fig, ticks)
+
+
+def test_long_doc_ids_are_not_cut_in_keyness() -> None:
+    top = pd.DataFrame(
+        [(d, w, 3, 2.0 - 0.1 * k) for d in LONG_IDS for k, w in enumerate(["بوتين", "ترامب", "الأمن"])],
+        columns=["doc_id", "as_written", "count", "z"],
+    )
+    fig = plotting.plot_keyness(top)
+    titles = [ax.title for ax in fig.axes if ax.get_visible()]
+    assert all(len(line) <= 30 for t in titles for line in t.get_text().split("\n"))
+    _assert_apart_and_inside(fig, titles)

@@ -63,7 +63,9 @@ def plot_actor_mentions(
         texts = [[str(int(v)) if v else "·" for v in row] for row in values]
         _annotate_cells(ax, values, texts, float(np.nanmax(values, initial=0.0)))
         ax.set_yticks(range(len(rows)), [f"{arabic_label(a.label_ar)}\n{a.label_en}" for a in rows], fontsize=7.5)
-        ax.set_xticks(range(len(docs)), [_doc_label(d, doc_labels, width=14) for d in docs])
+        ax.set_xticks(
+            range(len(docs)), [_doc_label(d, doc_labels, width=14 if doc_labels else 16, among=docs) for d in docs]
+        )
         ax.xaxis.tick_top()
         ax.set_title(bilingual("عدد مرات ذكر كل فاعل في كل مقال", "Mentions of each actor per article"))
         bar = fig.colorbar(image, ax=ax, shrink=0.5, aspect=30)
@@ -128,7 +130,9 @@ def plot_timeline(
             precision = str(label["precision"]) if "precision" in label.index else ""
             ticks.append(f"{_date_text(date, precision)} · {label['label_en']}\n{arabic_label(label['label_ar'])}")
         ax.set_yticks(range(len(rows)), ticks, fontsize=7.5)
-        ax.set_xticks(range(len(docs)), [_doc_label(d, doc_labels, width=14) for d in docs])
+        ax.set_xticks(
+            range(len(docs)), [_doc_label(d, doc_labels, width=14 if doc_labels else 16, among=docs) for d in docs]
+        )
         ax.xaxis.tick_top()
         ax.tick_params(length=0)
         for spine in ax.spines.values():
@@ -178,7 +182,7 @@ def plot_keyness(
                 ax.text(z + xmax * 0.02, yi, f"×{int(c)}", va="center", fontsize=7, color="#444444")
             ax.set_xlim(0, xmax)
             ax.set_ylim(-0.6, n - 0.4)
-            ax.set_title(_doc_label(doc, doc_labels, width=22), fontsize=9)
+            ax.set_title(_doc_label(doc, doc_labels, width=22 if doc_labels else 30, among=docs), fontsize=9)
             ax.spines[["top", "right"]].set_visible(False)
             ax.tick_params(axis="y", length=0)
             ax.set_xlabel("z", fontsize=8)

@@ -19,6 +19,7 @@ byte-reproducible PNG.
 from __future__ import annotations
 
 import functools
+import re
 import textwrap
 import unicodedata
 import warnings
@@ -49,6 +50,7 @@ __all__ = [
     "register_arabic_font",
     "renderer_shapes_text",
     "save_figure",
+    "short_doc_ids",
     "theme_color",
 ]
 
@@ -303,10 +305,52 @@ def _doc_order(present: Sequence[str], doc_labels: Mapping[str, str] | None) -> 
     return [d for d in doc_labels if d in present] + [d for d in present if d not in doc_labels]
 
 
-def _doc_label(doc_id: str, doc_labels: Mapping[str, str] | None, width: int = 22) -> str:
+def _abbreviate(doc_id: str, width: int, tail: int) -> str:
+    head = width - 1 - tail
+    return doc_id[:head].rstrip("_-.") + "…" + doc_id[-tail:].lstrip("_-.")
+
+
+def short_doc_ids(doc_ids: Sequence[str], width: int = 16, lines: int = 2) -> dict[str, str]:
+    """Labels that fit a figure for ``doc_ids`` (ids made from long file names, say): doc_id → label.
+
+    An id of at most ``width`` characters is kept. A longer one is broken after its ``_``, ``-`` or
+    ``.`` into at most ``lines`` lines of ``width``; one that still does not fit keeps its start and
+    its end around "…", with as much of the end as it takes to tell it from the others. Labels are
+    never cut by the figure and never overlap their neighbours.
+    """
+    labels: dict[str, str] = {}
+    taken: set[str] = set()
+    for doc_id in dict.fromkeys(str(d) for d in doc_ids):
+        if len(doc_id) <= width:
+            label = doc_id
+        else:
+            pieces = [p for p in re.split(r"(?<=[_.-])", doc_id) if p]
+            rows = [""]
+            for piece in pieces:
+                if rows[-1] and len(rows[-1]) + len(piece) > width:
+                    rows.append("")
+                rows[-1] += piece
+            label = "\n".join(rows)
+            if len(rows) > lines or any(len(r) > width for r in rows):
+                tail = max(3, width // 3)
+                label = _abbreviate(doc_id, width, tail)
+                while label in taken and tail < width - 2:
+                    tail += 1
+                    label = _abbreviate(doc_id, width, tail)
+        base, k = label, 2
+        while label in taken:  # ids that differ only in the middle
+            label, k = f"{base} ({k})", k + 1
+        taken.add(label)
+        labels[doc_id] = label
+    return labels
+
+
+def _doc_label(doc_id: str, doc_labels: Mapping[str, str] | None, width: int = 22, among: Sequence[str] = ()) -> str:
+    """The label of ``doc_id`` in a figure: its label in ``doc_labels``, wrapped, or the id itself, shortened
+    to ``width`` characters a line (:func:`short_doc_ids`) and told apart from the other ids ``among``."""
     if doc_labels and doc_id in doc_labels:
         return _wrap(str(doc_labels[doc_id]), width)
-    return str(doc_id)
+    return short_doc_ids([*among, doc_id] if doc_id not in among else among, width)[str(doc_id)]
 
 
 def _theme_label(theme: Labelled, width: int = 18) -> str:

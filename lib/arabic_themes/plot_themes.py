@@ -78,7 +78,7 @@ def plot_theme_shares(
         ]
         _annotate_cells(ax, shares, texts, float(np.nanmax(shares, initial=0.0)))
         ax.set_xticks(range(len(ids)), [_theme_label(t) for t in themes])
-        ax.set_yticks(range(len(docs)), [_doc_label(d, doc_labels) for d in docs])
+        ax.set_yticks(range(len(docs)), [_doc_label(d, doc_labels, 22 if doc_labels else 24, among=docs) for d in docs])
         ax.xaxis.tick_top()
         ax.set_title(bilingual("حصة الجمل التي تحمل كل موضوع", "Share of sentences carrying each theme"))
         if corrected:
@@ -152,7 +152,7 @@ def plot_theme_dispersion(
                     color=colors[j],
                     zorder=2,
                 )
-            labels.append((y, f"{_doc_label(doc, doc_labels)}\n(n = {n})"))
+            labels.append((y, f"{_doc_label(doc, doc_labels, 22 if doc_labels else 24, among=docs)}\n(n = {n})"))
         ax.set_yticks([y for y, _ in labels], [text for _, text in labels])
         ax.set_ylim(-0.6, len(docs) - 0.4)
         ax.set_xlim(0, 1)

@@ -15,12 +15,23 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
+from typing import Protocol
 
 import numpy as np
 import pandas as pd
 
 from arabic_themes.codebook import Codebook
-from arabic_themes.plot_style import Labelled
+
+
+class Labelled(Protocol):
+    """What a reading needs of a theme or an actor: its id and English label (``Theme``, ``Actor`` fit)."""
+
+    @property
+    def id(self) -> str: ...
+
+    @property
+    def label_en(self) -> str: ...
+
 
 __all__ = [
     "evidence_words",
@@ -62,6 +73,10 @@ def _n(k: int) -> str:
 
 def _plural(k: int, one: str, many: str | None = None) -> str:
     return f"{_n(k)} {one if k == 1 else (many or one + 's')}"
+
+
+def _be(k: int) -> str:
+    return "is" if k == 1 else "are"
 
 
 def _doc(doc_id: str) -> str:
@@ -271,12 +286,20 @@ def reading_dispersion(coded: pd.DataFrame, themes: Sequence[Labelled]) -> str:
     present = [t for t in themes if positions[t.id]]
     if not present:
         return "**Reading.** No theme occurs in this corpus."
-    medians = [f"of {_theme(t)} at {round(100 * float(np.median(positions[t.id])))} %" for t in present]
+    medians = [f"{round(100 * float(np.median(positions[t.id])))} %" for t in present]
     first = [f"{round(100 * float(np.mean(firsts[t.id])))} %" for t in present]
-    text = (
-        f"**Reading.** In the median, a unit {_join(medians)} of its article's length (0 % its start, 100 % its end); "
-        f"in the articles that have them, the themes first appear on average at {_join(first)} respectively."
-    )
+    names = _join([_theme(t) for t in present])
+    if len(present) == 1:
+        text = (
+            f"**Reading.** In the median, a unit of {names} comes at {medians[0]} of its article's length (0 % is the "
+            f"start, 100 % the end); in the articles that have it, it first appears on average at {first[0]}."
+        )
+    else:
+        text = (
+            f"**Reading.** In the median, a unit of {names} comes at {_join(medians)} of its article's length "
+            f"respectively (0 % is the start, 100 % the end); in the articles that have them, these themes first "
+            f"appear on average at {_join(first)}."
+        )
     absent = [t for t in themes if not positions[t.id]]
     if absent:
         text += f" {_join([_theme(t) for t in absent])} never occur{'s' if len(absent) == 1 else ''}."
@@ -308,7 +331,10 @@ def reading_cooccurrence(coded: pd.DataFrame, themes: Sequence[Labelled]) -> str
         listed = [f"{_theme(themes[i])} and {_theme(themes[j])}" for _, i, j in never]
         text += f" Never in the same unit: {_join(listed[:_MAX_LISTED])}."
     multi = int((x.sum(axis=1) >= 2).sum())
-    text += f" {_n(multi)} of the {_plural(len(coded), 'unit')} carry two themes or more."
+    if multi:
+        text += f" {_n(multi)} of the {_plural(len(coded), 'unit')} carry two themes or more."
+    else:
+        text += " No unit carries two themes."
     return text
 
 
@@ -389,8 +415,13 @@ def reading_quotations(quotes: pd.DataFrame, pairs: pd.DataFrame, doc_ids: Seque
     if nobody:
         who.append(f"{_n(nobody)} to no one")
     text = (
-        f"**Reading.** The corpus has {_plural(len(speech), 'quotation')} in {_n(len(per_doc))} of its "
-        f"{_plural(len(doc_ids), 'article')}: {_join(who)}."
+        f"**Reading.** The corpus has {_plural(len(speech), 'quotation')} in "
+        + (
+            f"all {_n(len(doc_ids))} of its articles"
+            if len(per_doc) == len(doc_ids) and len(doc_ids) > 1
+            else f"{_n(len(per_doc))} of its {_plural(len(doc_ids), 'article')}"
+        )
+        + f": {_join(who)}."
     )
     most = [f"{_doc(d)} ({_n(int(k))})" for d, k in per_doc.head(3).items()]
     text += f" Most quoted: {_join(most)}."
@@ -403,7 +434,8 @@ def reading_quotations(quotes: pd.DataFrame, pairs: pd.DataFrame, doc_ids: Seque
     if len(pairs):
         same = int(pairs["verdict"].str.startswith("same wording").sum())
         text += (
-            f" {_plural(len(pairs), 'pair')} of quotations in two articles render the same remark "
+            f" {_plural(len(pairs), 'pair')} of quotations in two articles render{'s' if len(pairs) == 1 else ''} "
+            "the same remark "
             f"({_n(same)} in the same words, {_n(len(pairs) - same)} in different words)."
         )
     else:
@@ -416,10 +448,11 @@ def reading_claims(claims: pd.DataFrame) -> str:
     per_claim = claims.groupby("claim_id", sort=False)["agree"].first()
     n = len(per_claim)
     k = per_claim.value_counts()
+    yes, single, no = (int(k.get(key, 0)) for key in ("yes", "single", "no"))
     return (
-        f"**Reading.** Of {_plural(n, 'claim')}, {_n(int(k.get('yes', 0)))} are made alike by every article that "
-        f"makes them, {_n(int(k.get('single', 0)))} by one article only, and {_n(int(k.get('no', 0)))} are "
-        "contradicted between articles."
+        f"**Reading.** Of {_plural(n, 'claim')}, {_n(yes)} {_be(yes)} made alike by every article that makes "
+        f"{'it' if yes == 1 else 'them'}, {_n(single)} by one article only, and {_n(no)} {_be(no)} contradicted "
+        "between articles."
     )
 
 

@@ -1,0 +1,188 @@
+"""Readings: the sentences under the notebooks' tables and figures are computed from the tables given.
+
+Each test builds a small table whose numbers it knows and checks that the reading states them (and
+names the right articles and themes) — so a result notebook speaks of the corpus it ran on.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import pandas as pd
+import pytest
+
+from arabic_themes import readings
+from arabic_themes.codebook import load_codebook
+
+from conftest import DATA
+
+
+@dataclass(frozen=True)
+class T:
+    id: str
+    label_en: str
+
+
+THEMES = [T("economy", "Economy"), T("diplomacy", "Diplomacy")]
+
+
+def coded_frame() -> pd.DataFrame:
+    """Two articles: `a` has 4 units (economy 3, diplomacy 1, one unit with both), `b` 2 units (diplomacy 1)."""
+    rows = [
+        ("a", 1, 1, 0),
+        ("a", 2, 1, 1),
+        ("a", 3, 1, 0),
+        ("a", 4, 0, 0),
+        ("b", 1, 0, 1),
+        ("b", 2, 0, 0),
+    ]
+    frame = pd.DataFrame(rows, columns=["doc_id", "sentence_id", "economy", "diplomacy"])
+    frame["start"] = frame["sentence_id"] * 10
+    frame["text"] = "نص"
+    frame["evidence"] = ""
+    return frame
+
+
+def test_percent() -> None:
+    assert readings.percent(76, 169) == "45 %" and readings.percent(0, 0) == "–"
+
+
+def test_theme_counts_states_the_counts_and_the_articles() -> None:
+    text = readings.reading_theme_counts(coded_frame(), THEMES)
+    assert text.startswith(
+        "**Reading.** Of the 6 units, the coder marks *Economy* in 3 (50 %) and *Diplomacy* in 2 (33 %)"
+    )
+    assert "2 (33 %) carry no theme" in text
+    assert "*Economy* weighs most in `a` (3 of 4 units)" in text and "*Diplomacy* in `b` (1 of 2 units)" in text
+    assert "*Economy* never occurs in `b`" in text
+
+
+def test_theme_counts_of_one_article_compares_nothing() -> None:
+    text = readings.reading_theme_counts(coded_frame().query("doc_id == 'a'"), THEMES)
+    assert "Of the 4 units" in text and "weighs most" not in text
+
+
+def test_theme_shares_gives_the_range_over_articles() -> None:
+    text = readings.reading_theme_shares(coded_frame(), THEMES)
+    assert "*Economy* runs from 0 % of the units of `b` to 75 % of those of `a`" in text
+    assert "*Diplomacy* runs from 25 % of the units of `a` to 50 % of those of `b`" in text
+
+
+def test_dispersion_gives_median_positions() -> None:
+    text = readings.reading_dispersion(coded_frame(), THEMES)
+    # economy at positions 1/8, 3/8, 5/8 of `a`: median 3/8 = 38 %; diplomacy at 3/8 (a) and 1/4 (b): median 31 %
+    assert "a unit of *Economy* and *Diplomacy* comes at 38 % and 31 % of its article's length" in text
+    assert "first appear on average at 12 % and 31 %" in text
+
+
+def test_cooccurrence_counts_pairs_and_overlap() -> None:
+    text = readings.reading_cooccurrence(coded_frame(), THEMES)
+    assert "*Economy* and *Diplomacy* share 1 unit" in text
+    assert "50 % of the rarer theme's units (1 of 2)" in text and "1 of the 6 units carry two themes" in text
+    apart = coded_frame().assign(diplomacy=[0, 0, 0, 0, 1, 0])
+    text = readings.reading_cooccurrence(apart, THEMES)
+    assert "Never in the same unit: *Economy* and *Diplomacy*" in text and "No unit carries two themes" in text
+
+
+def test_agreement_splits_misses_and_additions() -> None:
+    aligned = pd.DataFrame(
+        {
+            "economy_coder": [1, 0, 0, 1],
+            "economy_reference": [1, 1, 1, 1],
+            "diplomacy_coder": [0, 1, 0, 0],
+            "diplomacy_reference": [0, 0, 0, 0],
+        }
+    )
+    text = readings.reading_agreement(aligned, THEMES)
+    assert "agree on 5 of the 8 unit–theme decisions (62 %)" in text
+    assert "2 are misses (reference only) and 1 addition (coder only): the coder is the more conservative" in text
+    assert "Most differences are on *Economy* (2)" in text
+
+
+def test_actor_mentions_names_the_most_mentioned_and_who_stands_out() -> None:
+    actors = [T("russia", "Russia"), T("iran", "Iran"), T("putin", "Vladimir Putin")]
+    counts = pd.DataFrame(
+        [
+            ("a", "russia", 5),
+            ("a", "iran", 4),
+            ("a", "putin", 3),
+            ("b", "russia", 2),
+            ("b", "iran", 1),
+            ("b", "putin", 0),
+        ],
+        columns=["doc_id", "actor", "count"],
+    )
+    text = readings.reading_actor_mentions(counts, actors)
+    assert "most mentioned actors are Russia (7), Iran (5) and Vladimir Putin (3)" in text
+    assert "Beyond Russia and Iran, the actors an article names most: Vladimir Putin in `a` (3)" in text
+    assert "No actor" in readings.reading_actor_mentions(counts.assign(count=0), actors)
+
+
+def _quotes() -> pd.DataFrame:
+    rows = [
+        ("a", "quotation", "putin", "Vladimir Putin", "same sentence"),
+        ("a", "quotation", "", "مسؤول أمريكي", "unnamed"),
+        ("b", "quotation", "putin", "Vladimir Putin", "previous sentence"),
+        ("b", "term", "", "", "none"),
+        ("b", "quotation", "", "", "none"),
+    ]
+    return pd.DataFrame(rows, columns=["doc_id", "kind", "speaker", "speaker_label", "attribution"])
+
+
+def test_quotations_counts_attribution_and_shared_remarks() -> None:
+    pairs = pd.DataFrame({"verdict": ["different wording, same speaker"]})
+    text = readings.reading_quotations(_quotes(), pairs, ["a", "b", "c"])
+    assert "4 quotations in 2 of its 3 articles: 2 attributed to a named speaker" in text
+    assert "1 to unnamed words after a speech verb and 1 to no one" in text
+    assert "`c` quotes no one directly" in text and "Vladimir Putin (2)" in text
+    assert "1 pair of quotations in two articles renders the same remark (0 in the same words, 1 in" in text
+    none = readings.reading_quotations(_quotes().assign(kind="term"), pairs.iloc[:0], ["a"])
+    assert "no quotation" in none
+
+
+def test_claims_timeline_and_keyness() -> None:
+    claims = pd.DataFrame({"claim_id": ["x", "x", "y", "z"], "agree": ["no", "no", "yes", "single"]})
+    assert readings.reading_claims(claims) == (
+        "**Reading.** Of 3 claims, 1 is made alike by every article that makes it, 1 by one article only, "
+        "and 1 is contradicted between articles."
+    )
+    events = pd.DataFrame(
+        {"event_id": ["t", "t", "w"], "date": ["2025-01-17", "2025-01-27", "1804"], "doc_id": ["a", "b", "a"]}
+    )
+    assert readings.reading_timeline(events) == (
+        "**Reading.** 2 events from 1804 to 2025; 1 mentioned by more than one article, "
+        "1 dated differently by different articles."
+    )
+    top = pd.DataFrame(
+        {
+            "doc_id": ["a", "a", "b"],
+            "as_written": ["بوتين", "مساعدة", "ترامب"],
+            "count": [11, 4, 7],
+            "z": [2.2, 1.8, 3.5],
+        }
+    )
+    text = readings.reading_keyness(top)
+    assert "most distinctive word is \u2068ترامب\u2069 in `b` (z = 3.5, ×7)" in text
+    assert "`a`: \u2068بوتين\u2069 (×11), \u2068مساعدة\u2069 (×4)" in text  # isolated: the order survives bidi
+    assert "hints" not in text  # a z above 3 is more than a hint
+
+
+def test_summaries_are_computed() -> None:
+    codebook = load_codebook(DATA / "codebook.yaml")
+    coded = coded_frame().rename(columns={"economy": "strategic_ambiguity", "diplomacy": "precedents"})
+    coded["ukraine_tradeoff"] = 0
+    text = readings.summary_coding(codebook, coded)
+    indicators = sum(len(t.indicators) for t in codebook.themes)
+    assert (
+        f"3 themes with Arabic and English labels, definitions, inclusion and exclusion rules, {indicators} indicators"
+        in text
+    )
+    assert "Of the 6 units of 2 articles" in text and "*Strategic ambiguity* 50 %" in text
+
+
+@pytest.mark.parametrize(("n", "expected"), [(2, ["a", "c"]), (5, ["a", "b", "c"])])
+def test_largest_docs_keeps_corpus_order(n: int, expected: list[str]) -> None:
+    frame = pd.DataFrame({"doc_id": ["a"] * 3 + ["b"] + ["c"] * 2})
+    assert readings.largest_docs(frame, n) == expected
+    assert readings.shown_note(2, 3, "articles", "x.csv") == "*Showing 2 of 3 articles; all of them are in `x.csv`.*"
+    assert readings.shown_note(3, 3) == ""
