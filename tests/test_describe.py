@@ -57,3 +57,19 @@ def test_every_changed_character_is_counted_once(text: str) -> None:
     counts = _changes(text)
     counts.pop("glued words repaired", None)
     assert sum(counts.values()) == plain
+
+
+def test_normalisation_examples_count_words_once_each() -> None:
+    from arabic_themes.describe import normalisation_examples
+
+    corpus = pd.DataFrame({"doc_id": ["a", "b"], "text": ["إيران وإيران", "إيران ايران"]})
+    table = normalisation_examples(corpus)
+    assert table.values.tolist() == [["إيران", "ايران", 2], ["وإيران", "وايران", 1]]  # ايران is already normal
+
+
+def test_glue_repairs_found_lists_the_words_of_the_list_that_occur() -> None:
+    from arabic_themes.describe import glue_repairs_found
+
+    corpus = pd.DataFrame({"doc_id": ["a", "b"], "text": ["بين موسكووطهران", "موسكووطهران و الولاياتالمتحدة"]})
+    repairs = [GlueRepair("موسكووطهران", "موسكو وطهران"), GlueRepair("روسياوإيران", "روسيا وإيران")]
+    assert glue_repairs_found(corpus, repairs).values.tolist() == [["موسكووطهران", "موسكو وطهران", 2]]

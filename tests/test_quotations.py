@@ -157,3 +157,88 @@ def test_on_the_corpus(actors, cues) -> None:
     pairs = compare_quotations(quotes)
     matched = {(a, b) for a, b in zip(pairs["speaker_a"], pairs["speaker_b"], strict=True)}
     assert matched == {("Nikolay Kozhanov", "Nikolay Kozhanov"), ("Fabrice Pothier", "Fabrice Pothier")}
+
+
+# --- comparing quotations grows with the corpus, not with its square (issue 12.4) --------------------------
+
+
+def _exhaustive_pairs(quotes: pd.DataFrame) -> dict[tuple[object, ...], float]:
+    """What comparing every pair of quotations of different articles keeps, scored as compare_quotations
+    scores them: at least 0.6, or 0.4 when both name the same speaker."""
+    import re
+    from difflib import SequenceMatcher
+
+    from arabic_themes.normalisation import normalize_word
+
+    q = quotes[quotes["kind"] == "quotation"].reset_index(drop=True)
+    words = [re.findall(r"\w+", normalize_word(t)) for t in q["quote"]]
+    kept = {}
+    for i in range(len(q)):
+        for j in range(i + 1, len(q)):
+            if q["doc_id"][i] == q["doc_id"][j]:
+                continue
+            by_word = SequenceMatcher(None, words[i], words[j], autojunk=False).ratio()
+            by_char = SequenceMatcher(None, " ".join(words[i]), " ".join(words[j]), autojunk=False).ratio()
+            score = round(max(by_word, by_char), 3)
+            same = bool(q["speaker"][i]) and q["speaker"][i] == q["speaker"][j]
+            if score >= (0.4 if same else 0.6):
+                a, b = q.iloc[i], q.iloc[j]
+                kept[
+                    (a["doc_id"], int(a["sentence_id"]), a["quote"], b["doc_id"], int(b["sentence_id"]), b["quote"])
+                ] = score
+    return kept
+
+
+@pytest.mark.parametrize("folder", ["raw", "annotations/real_dev"])
+def test_blocking_finds_every_pair_that_renders_one_remark(actors, cues, folder: str) -> None:
+    """On the project's articles and the 49 real excerpts, against comparing every pair: the same pairs on the
+    project, never a pair the exhaustive comparison would not keep, and every one it keeps at 0.5 or more."""
+    corpus = load_corpus(DATA / folder)
+    headings = load_run_in_headings(DATA / "run_in_headings.csv") if folder == "raw" else {}
+    quotes = find_quotations(segment(corpus, headings), actors, cues)
+    pairs = compare_quotations(quotes)
+    columns = ["doc_a", "sentence_a", "quote_a", "doc_b", "sentence_b", "quote_b", "similarity"]
+    found = {(a, int(sa), qa, b, int(sb), qb): s for a, sa, qa, b, sb, qb, s in pairs[columns].itertuples(index=False)}
+    kept = _exhaustive_pairs(quotes)
+    assert all(kept.get(key) == score for key, score in found.items())  # same scores, nothing new
+    assert {k for k, s in kept.items() if s >= 0.5} <= set(found)
+    if folder == "raw":
+        assert found == kept
+
+
+def test_copies_of_one_quotation_are_linked_linearly(actors, cues) -> None:
+    """One remark quoted in 300 articles: 299 links (each to the first), one quotation present in 300 articles."""
+    one = quotes_of('وقال بوتين: "هذا عدوان غير مبرر على الإطلاق على إيران".', actors, cues)
+    quotes = pd.concat([one.assign(doc_id=f"doc{i:03d}") for i in range(300)], ignore_index=True)
+    pairs = compare_quotations(quotes)
+    assert len(pairs) == 299 and set(pairs["doc_a"]) == {"doc000"}
+    assert (pairs["verdict"] == "same wording, same speaker").all()
+    presence = quotation_presence(quotes, pairs, ["doc000", "doc150", "doc299"])
+    assert presence[["doc000", "doc150", "doc299", "articles"]].values.tolist() == [[1, 1, 1, 300]]
+
+
+def test_distinct_quotations_are_not_all_compared(monkeypatch: pytest.MonkeyPatch) -> None:
+    """2,000 distinct quotations of rare words: far fewer comparisons than the 2 million pairs."""
+    import random
+
+    from arabic_themes import quotations
+
+    rng = random.Random(3)
+    letters = "ابتثجحخدذرزسشصضطظعغفقكلمنهوي"
+    vocabulary = ["".join(rng.choice(letters) for _ in range(5)) for _ in range(20000)]
+    rows = [
+        (f"doc{i}", 1, 0, 10, " ".join(rng.sample(vocabulary, 8)), 8, "quotation", "", "", "", "", "", "none")
+        for i in range(2000)
+    ]
+    quotes = pd.DataFrame(rows, columns=QUOTATION_COLUMNS)
+    calls = []
+    real = quotations.SequenceMatcher
+
+    def counted(*args, **kwargs):
+        calls.append(1)
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(quotations, "SequenceMatcher", counted)
+    pairs = compare_quotations(quotes)
+    assert len(pairs) == 0
+    assert len(calls) < 20 * len(quotes)  # linear in the number of quotations, not quadratic

@@ -48,6 +48,7 @@ __all__ = [
     "reading_theme_counts",
     "reading_theme_shares",
     "reading_timeline",
+    "short_list",
     "shown_note",
     "summary_coding",
     "summary_corpus",
@@ -55,7 +56,7 @@ __all__ = [
 ]
 
 #: How many articles a per-article figure shows at most; how many names a sentence lists at most.
-MAX_FIGURE_DOCS = 30
+MAX_FIGURE_DOCS = 15
 _MAX_LISTED = 5
 
 
@@ -538,6 +539,13 @@ def largest_docs(frame: pd.DataFrame, n: int = MAX_FIGURE_DOCS) -> list[str]:
         return list(sizes.index)
     keep = set(sizes.sort_values(ascending=False, kind="stable").head(n).index)
     return [d for d in sizes.index if d in keep]
+
+
+def short_list(items: Iterable[object], limit: int = _MAX_LISTED) -> str:
+    """Items joined by commas, the first ``limit`` of them and how many more: a table cell that stays short."""
+    texts = [str(i) for i in items]
+    more = f" … (+{_n(len(texts) - limit)})" if len(texts) > limit else ""
+    return ", ".join(texts[:limit]) + more
 
 
 def shown_note(shown: int, total: int, what: str = "articles", where: str = "") -> str:
