@@ -26,8 +26,9 @@ test: $(STAMP)
 	$(BIN)/mypy
 	$(PYTEST) --nbval --nbval-current-env tests notebooks
 
+# JupyterLab at the repository root, so that notebooks/, data/ and figures/ can all be browsed.
 lab: $(STAMP)
-	$(BIN)/jupyter lab notebooks
+	$(BIN)/jupyter lab --ServerApp.root_dir="$(CURDIR)"
 
 # Regenerate the figure baselines after a deliberate change of a figure; look at every PNG before committing.
 baselines: $(STAMP)

@@ -300,3 +300,20 @@ def test_init_corpus_add_appends_rows_for_new_files(own_corpus: Path, capsys) ->
     assert meta.read_bytes().startswith(before)
     rows = list(csv.DictReader(meta.open(encoding="utf-8")))
     assert [r["doc_id"] for r in rows] == ["Moscow_and_Tehran", "second", "mwskw_wthran"]
+
+
+def test_make_lab_opens_at_the_repository_root() -> None:
+    """`make lab` serves the repository root, so data/ and figures/ can be browsed beside notebooks/."""
+    if shutil.which("make") is None:
+        pytest.skip("make is not installed")
+    command = subprocess.run(["make", "-n", "lab"], cwd=PROJECT, capture_output=True, text=True, check=True).stdout
+    line = next(line for line in command.splitlines() if "jupyter lab" in line)
+    assert f'--ServerApp.root_dir="{PROJECT}"' in line and not line.split("#")[0].rstrip().endswith("notebooks")
+
+
+def test_readme_dask_snippet_reads_a_file_that_exists() -> None:
+    import re
+
+    readme = (PROJECT / "README.md").read_text(encoding="utf-8")
+    paths = re.findall(r'dd\.read_csv\("([^"]+)"', readme)
+    assert paths and all((PROJECT / p).is_file() for p in paths), paths

@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import functools
 import re
+import sys
 from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
@@ -98,7 +99,7 @@ def word_counts(
                 forms.setdefault(word, Counter())[text[a:b]] += 1
         for word, n in sorted(counter.items(), key=lambda kv: (-kv[1], kv[0])):
             form = sorted(forms[word].items(), key=lambda kv: (-kv[1], kv[0]))[0][0]
-            rows.append((key, word, form, n))
+            rows.append((key, sys.intern(word), sys.intern(form), n))  # one copy of a word for all groups
     return pd.DataFrame(rows, columns=[group, "word", "as_written", "count"]).astype({"count": "int64"})
 
 
