@@ -317,3 +317,19 @@ def test_readme_dask_snippet_reads_a_file_that_exists() -> None:
     readme = (PROJECT / "README.md").read_text(encoding="utf-8")
     paths = re.findall(r'dd\.read_csv\("([^"]+)"', readme)
     assert paths and all((PROJECT / p).is_file() for p in paths), paths
+
+
+@pytest.mark.parametrize("name", ["01_load_texts", "02_code_themes", "04_plot_themes", "05_compare_sources"])
+def test_only_cells_tagged_project_corpus_name_the_projects_articles_or_themes(name: str) -> None:
+    """What analyse keeps of a notebook names no article and no theme id of the project (fast check; the end-to-end
+    test above runs them)."""
+    nb = json.loads((PROJECT / "notebooks" / f"{name}.ipynb").read_text(encoding="utf-8"))
+    kept = [c for c in nb["cells"] if "project-corpus" not in c["metadata"].get("tags", [])]
+    assert len(kept) < len(nb["cells"])  # the notebook does have a reading of the project's articles
+    for cell in kept:
+        source = "".join(cell["source"])
+        assert not [d for d in PROJECT_DOC_IDS if d in source], source[:80]
+        if cell["cell_type"] == "code":
+            assert not [t for t in ("strategic_ambiguity", "precedents", "ukraine_tradeoff") if t in source]
+        else:
+            assert not [p for p in PROJECT_PHRASES if p in source], source[:80]

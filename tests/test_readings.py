@@ -114,8 +114,10 @@ def test_actor_mentions_names_the_most_mentioned_and_who_stands_out() -> None:
     )
     text = readings.reading_actor_mentions(counts, actors)
     assert "most mentioned actors are Russia (7), Iran (5) and Vladimir Putin (3)" in text
-    assert "Beyond Russia and Iran, the actors an article names most: Vladimir Putin in `a` (3)" in text
+    assert "Beyond Russia and Iran, the actor an article names most: Vladimir Putin in `a` (3)" in text
     assert "No actor" in readings.reading_actor_mentions(counts.assign(count=0), actors)
+    more = pd.concat([counts, counts.assign(doc_id="c")], ignore_index=True)
+    assert "Vladimir Putin in 2 articles (up to 3, in `a`)" in readings.reading_actor_mentions(more, actors)
 
 
 def _quotes() -> pd.DataFrame:

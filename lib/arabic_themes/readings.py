@@ -384,17 +384,25 @@ def reading_actor_mentions(counts: pd.DataFrame, actors: Sequence[Labelled]) -> 
     top = [f"{label.get(a, a)} ({_n(int(k))})" for a, k in totals.head(3).items()]
     text = f"**Reading.** The most mentioned actors are {_join(top)}."
     common = list(totals.head(2).index)
-    stand_out = []
+    stand_out: dict[str, list[tuple[int, str]]] = {}  # actor -> (count, article) where it is the most named
     for doc_id, part in counts.groupby("doc_id", sort=False):
         others = part[~part["actor"].isin(common) & (part["count"] > 0)]  # beyond the two most mentioned
         if len(others):
             best = others.sort_values("count", ascending=False, kind="stable").iloc[0]
-            stand_out.append((int(best["count"]), str(doc_id), str(best["actor"])))
+            stand_out.setdefault(str(best["actor"]), []).append((int(best["count"]), str(doc_id)))
     if stand_out:
-        stand_out.sort(key=lambda s: -s[0])
-        listed = [f"{label.get(a, a)} in {_doc(d)} ({_n(k)})" for k, d, a in stand_out[:_MAX_LISTED]]
+        ranked = sorted(stand_out.items(), key=lambda kv: (-max(k for k, _ in kv[1]), -len(kv[1])))
+        listed = []
+        for actor, where in ranked[:_MAX_LISTED]:
+            k, doc_id = max(where, key=lambda w: w[0])
+            if len(where) == 1:
+                listed.append(f"{label.get(actor, actor)} in {_doc(doc_id)} ({_n(k)})")
+            else:
+                listed.append(
+                    f"{label.get(actor, actor)} in {_n(len(where))} articles (up to {_n(k)}, in {_doc(doc_id)})"
+                )
         names = _join([label.get(a, a) for a in common])
-        text += f" Beyond {names}, the actors an article names most: {_join(listed)}."
+        text += f" Beyond {names}, the actor an article names most: {_join(listed)}."
     return text
 
 
