@@ -31,6 +31,7 @@ byte-identical files and a changed coding diffs cleanly.
 from __future__ import annotations
 
 import hashlib
+import io
 import re
 import uuid
 import zipfile
@@ -139,8 +140,9 @@ def _xml_bytes(root: ET.Element, ns: str) -> bytes:
     ET.register_namespace("", ns)
     ET.indent(root, space="  ")
     data = ET.tostring(root, encoding="utf-8", xml_declaration=True) + b"\n"
-    try:
-        ET.fromstring(data)  # expat is strict: what it rejects, QDA software rejects
+    try:  # expat is strict: what it rejects, QDA software rejects; read as a stream, so a big project is not held twice
+        for _, element in ET.iterparse(io.BytesIO(data)):
+            element.clear()
     except ET.ParseError as exc:  # pragma: no cover - xml_safe refuses what would get here
         raise ValueError(f"the REFI-QDA XML is not well-formed ({exc}); nothing was written") from None
     return data
@@ -285,8 +287,9 @@ class _Project:
 def _check_selections(data: bytes, files: Mapping[str, bytes], expected: Mapping[tuple[str, int, int], str]) -> None:
     """Every selection of the written XML cuts, from its exported source, the unit's text (newlines normalised)."""
     P = f"{{{PROJECT_NS}}}"
-    root = ET.fromstring(data)
-    for source in root.iter(f"{P}TextSource"):
+    for _, source in ET.iterparse(io.BytesIO(data)):  # one source at a time (a stream), then let go
+        if source.tag != f"{P}TextSource":
+            continue
         text = files["sources/" + source.get("plainTextPath", "").removeprefix("internal://")].decode("utf-8")
         for selection in source.findall(f"{P}PlainTextSelection"):
             a, b = int(selection.get("startPosition", -1)), int(selection.get("endPosition", -1))
@@ -295,6 +298,7 @@ def _check_selections(data: bytes, files: Mapping[str, bytes], expected: Mapping
                 raise ValueError(  # pragma: no cover - a bug, not bad input: the offsets were checked before
                     f"the export would land selection {selection.get('name')} on the wrong text; nothing was written"
                 )
+        source.clear()
 
 
 def _metadata(texts: Mapping[str, str] | pd.DataFrame, metadata: pd.DataFrame | None) -> dict[str, dict[str, str]]:
