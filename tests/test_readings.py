@@ -180,6 +180,28 @@ def test_summaries_are_computed() -> None:
         in text
     )
     assert "Of the 6 units of 2 articles" in text and "*Strategic ambiguity* 50 %" in text
+    two = load_codebook_text(TWO_THEMES_YAML)
+    text = readings.summary_coding(two, coded_frame())
+    assert (
+        "2 themes with Arabic and English labels, definitions, inclusion and exclusion rules and 2 indicators." in text
+    )
+
+
+TWO_THEMES_YAML = """\
+themes:
+  - {id: economy, label_ar: الاقتصاد, label_en: Economy, definition: Trade., indicators: [{id: t, any: [تجار*]}]}
+  - {id: diplomacy, label_ar: الدبلوماسية, label_en: Diplomacy, definition: Talks., indicators: [{id: d, any: [قال]}]}
+"""
+
+
+def load_codebook_text(text: str):
+    import tempfile
+    from pathlib import Path
+
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / "codebook.yaml"
+        path.write_text(text, encoding="utf-8")
+        return load_codebook(path)
 
 
 @pytest.mark.parametrize(("n", "expected"), [(2, ["a", "c"]), (5, ["a", "b", "c"])])

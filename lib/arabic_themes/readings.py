@@ -219,7 +219,8 @@ def summary_coding(codebook: Codebook, coded: pd.DataFrame) -> str:
     return "\n".join(
         [
             f"* The codebook is a readable YAML file: {_plural(len(themes), 'theme')} with Arabic and English labels, "
-            f"definitions, inclusion and exclusion rules, {_plural(indicators, 'indicator')}{rule_text}.",
+            f"definitions, inclusion and exclusion rules{',' if rules else ' and'} {_plural(indicators, 'indicator')}"
+            f"{rule_text}.",
             "* Every coding decision is traceable: the `evidence` column names the indicator and the raw offsets of "
             "the words that fired, and the examples above show them in bold.",
             f"* Of the {_plural(n, 'unit')} of {_plural(coded['doc_id'].nunique(), 'article')}, each theme's share: "
