@@ -5,12 +5,9 @@ A corpus folder holds UTF-8 ``.txt`` files and a ``metadata.csv`` with at least 
 writes to the folder. Every problem is a :class:`CorpusError` whose message names the file (and
 line of ``metadata.csv``) at fault and says how to fix it.
 
-Every file is read from *inside* the corpus folder: a ``file`` that is an absolute path, climbs out
-with ``..`` or is a link leading out of the folder is refused, and so is anything that is not a
-regular file (a directory, a FIFO, a device), before a byte of it is read. A file may hold at most
-:data:`MAX_FILE_MB` megabytes (10⁶ bytes; ``max_file_mb=`` or the environment variable
-``ARABIC_THEMES_MAX_FILE_MB`` raises the limit), so a wrong file fails at once instead of
-filling the memory.
+Every file is read through :mod:`arabic_themes.textfiles`: confined to the corpus folder, a regular
+file of at most :data:`MAX_FILE_MB` megabytes, decoded as UTF-8 or refused with what it is instead
+(:func:`read_text` reads one such file on its own).
 
 :func:`write_metadata_template` starts a ``metadata.csv`` for a new folder of texts;
 :func:`add_metadata_rows` adds rows for texts added since, leaving the existing rows as they are.
@@ -18,21 +15,26 @@ filling the memory.
 
 from __future__ import annotations
 
-import codecs
 import csv
 import hashlib
 import io
 import os
 import re
-import stat
 import unicodedata
 from pathlib import Path
 
-import numpy as np
 import pandas as pd
 
-from arabic_themes.errors import InputError
-from arabic_themes.normalisation import has_arabic_letters
+from arabic_themes.textfiles import (
+    MAX_FILE_MB,
+    CorpusError,
+    decode,
+    file_sha256,
+    inside,
+    limit_bytes,
+    read_bytes,
+    read_text,
+)
 
 __all__ = [
     "CorpusError",
@@ -60,216 +62,8 @@ METADATA_COLUMNS = [
     "language",
 ]
 REQUIRED_COLUMNS = ["doc_id", "file", "sha256"]
-#: Default size limit per file (text or metadata), in megabytes of 10⁶ bytes.
-MAX_FILE_MB = 50.0
-_MAX_ENV = "ARABIC_THEMES_MAX_FILE_MB"
-_ARABIC_LETTER = re.compile(r"[\u0621-\u063A\u0641-\u064A\u0671-\u06D3\u06FA-\u06FF]")
 _DOC_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]*$")
 _DOC_ID_MAX = 40  # characters of a doc_id made from a file name
-_BOMS = (  # UTF-32 first: its little-endian mark begins with UTF-16's
-    (codecs.BOM_UTF32_LE, "UTF-32", "little-endian"),
-    (codecs.BOM_UTF32_BE, "UTF-32", "big-endian"),
-    (codecs.BOM_UTF16_LE, "UTF-16", "little-endian"),
-    (codecs.BOM_UTF16_BE, "UTF-16", "big-endian"),
-)
-_NOT_TEXT_SHARE = 0.05  # more control/unassigned characters than this (of the non-space ones): not text
-
-
-class CorpusError(InputError):
-    """A corpus folder, a text file or its metadata is not as it must be."""
-
-
-# --- reading one file safely -----------------------------------------------------------------------
-
-
-def _limit_bytes(max_file_mb: float | None) -> int:
-    if max_file_mb is None:
-        given = os.environ.get(_MAX_ENV, "").strip()
-        try:
-            max_file_mb = float(given) if given else MAX_FILE_MB
-        except ValueError:
-            raise CorpusError(f"{_MAX_ENV}={given!r} is not a number of megabytes") from None
-    if not max_file_mb > 0:
-        raise CorpusError(f"the size limit per file must be a positive number of megabytes, not {max_file_mb}")
-    return int(max_file_mb * 1_000_000)
-
-
-def _kind(mode: int) -> str:
-    if stat.S_ISDIR(mode):
-        return "a directory"
-    if stat.S_ISFIFO(mode):
-        return "a FIFO (named pipe)"
-    if stat.S_ISCHR(mode) or stat.S_ISBLK(mode):
-        return "a device"
-    if stat.S_ISSOCK(mode):
-        return "a socket"
-    return "not a regular file"
-
-
-def _read_bytes(path: Path, what: str, limit: int) -> bytes:
-    """The bytes of a regular file, at most ``limit`` of them; never blocks on a FIFO or device."""
-    flags = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0)
-    try:
-        fd = os.open(path, flags)
-    except FileNotFoundError:
-        raise CorpusError(f"{path}: {what} not found") from None
-    except OSError as exc:
-        raise CorpusError(f"{path}: cannot read the {what}: {exc.strerror or exc}") from None
-    try:
-        info = os.fstat(fd)
-        if not stat.S_ISREG(info.st_mode):
-            raise CorpusError(f"{path}: is {_kind(info.st_mode)}, not a regular file; a corpus holds plain text files")
-        too_big = (
-            f"{path}: larger than the limit of {limit / 1e6:g} MB per file; split it into several texts, "
-            f"or raise the limit (--max-file-mb, or the environment variable {_MAX_ENV})"
-        )
-        if info.st_size > limit:
-            raise CorpusError(too_big)
-        chunks, total = [], 0
-        while True:
-            chunk = os.read(fd, min(1 << 22, limit + 1 - total))
-            if not chunk:
-                break
-            chunks.append(chunk)
-            total += len(chunk)
-            if total > limit:
-                raise CorpusError(too_big)
-        return b"".join(chunks)
-    except OSError as exc:
-        raise CorpusError(f"{path}: cannot read the {what}: {exc.strerror or exc}") from None
-    finally:
-        os.close(fd)
-
-
-def _inside(folder: Path, name: str, where: str) -> Path:
-    """``folder / name``, refused unless it stays inside ``folder`` once links are followed."""
-    if Path(name).is_absolute() or name.startswith(("/", "\\")) or re.match(r"^[A-Za-z]:", name):
-        raise CorpusError(f"{where}: file {name!r} is an absolute path; name a file inside the corpus folder {folder}")
-    path = folder / name
-    resolved = path.resolve()
-    if not resolved.is_relative_to(folder.resolve()):
-        how = "climbs out of" if ".." in Path(name).parts else "is a link that leads out of"
-        raise CorpusError(
-            f"{where}: file {name!r} {how} the corpus folder {folder}; every text must be inside it "
-            "(copy the file into the folder)"
-        )
-    return path
-
-
-def file_sha256(path: str | Path, *, max_file_mb: float | None = None) -> str:
-    """SHA-256 of the file's bytes, as lowercase hex (regular files only, within the size limit)."""
-    return hashlib.sha256(_read_bytes(Path(path), "file", _limit_bytes(max_file_mb))).hexdigest()
-
-
-# --- decoding --------------------------------------------------------------------------------------
-
-
-def _arabic_share(text: str) -> float:
-    """Share of Arabic letters among the characters that are not whitespace."""
-    visible = sum(1 for ch in text if not ch.isspace())
-    return len(_ARABIC_LETTER.findall(text)) / visible if visible else 0.0
-
-
-def _convert_hint(path: Path, encoding: str) -> str:
-    return (
-        f"convert it with `iconv -f {encoding} -t UTF-8 '{path.name}' > '{path.stem}.utf8.txt'` "
-        "and point metadata.csv at the new file"
-    )
-
-
-_NOT_TEXT_TABLE: np.ndarray | None = None
-
-
-def _not_text_table() -> np.ndarray:
-    """Per BMP code point: a control character (not a line or tab), unassigned, private-use or a surrogate."""
-    global _NOT_TEXT_TABLE
-    if _NOT_TEXT_TABLE is None:
-        table = np.fromiter(
-            (unicodedata.category(chr(c)) in ("Cc", "Cn", "Co", "Cs") for c in range(0x10000)), dtype=bool
-        )
-        table[[0x09, 0x0A, 0x0B, 0x0C, 0x0D, 0x1C, 0x1D, 0x1E, 0x1F, 0x85]] = False  # whitespace controls
-        _NOT_TEXT_TABLE = table
-    return _NOT_TEXT_TABLE
-
-
-def _not_text_count(text: str) -> int:
-    codes = np.frombuffer(text.encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
-    table = _not_text_table()
-    small = codes[codes <= 0xFFFF]
-    count = int(table[small].sum())
-    for code in codes[codes > 0xFFFF].tolist():
-        count += unicodedata.category(chr(code)) in ("Cn", "Co")
-    return count
-
-
-def _wide_hint(data: bytes, path: Path) -> str:
-    """How to convert ``data`` if it is Arabic in UTF-16 without a byte-order mark, else ""."""
-    for encoding in ("UTF-16LE", "UTF-16BE"):
-        try:
-            decoded = data.decode(encoding)
-        except UnicodeDecodeError:
-            continue
-        if _arabic_share(decoded) >= 0.5:
-            return f"it reads as {encoding} without a byte-order mark: " + _convert_hint(path, encoding)
-    return ""
-
-
-def _decode(data: bytes, path: Path) -> str:
-    """Decode a text file's bytes (UTF-8, BOM allowed) or say what it is instead."""
-    for bom, encoding, order in _BOMS:
-        if data.startswith(bom):
-            raise CorpusError(
-                f"{path}: encoded as {encoding} ({order}, by its byte-order mark), not UTF-8; "
-                + _convert_hint(path, encoding)
-            )
-    try:
-        text = data.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        where = f"not valid UTF-8 (byte {exc.start} is 0x{data[exc.start]:02x})"
-        wide = _wide_hint(data, path)
-        if wide:
-            raise CorpusError(f"{path}: {where}; {wide}") from None
-        if data.count(0) > len(data) // 10:
-            raise CorpusError(f"{path}: {where}, and a tenth of its bytes are zero: a binary file?") from None
-        decoded = data.decode("cp1256", errors="replace")
-        if _arabic_share(decoded) >= 0.5:
-            raise CorpusError(
-                f"{path}: {where}. It reads as Windows-1256 (an older Arabic Windows encoding); "
-                + _convert_hint(path, "WINDOWS-1256")
-                + "."
-            ) from None
-        raise CorpusError(
-            f"{path}: {where}, and it is not Arabic text in Windows-1256 either: is it a text file at all?"
-        ) from None
-    if not text.strip():
-        raise CorpusError(f"{path}: the file is empty (no text to analyse)")
-    bad = _not_text_count(text)
-    if bad:
-        visible = len(text) - len(re.findall(r"\s", text))
-        if bad > _NOT_TEXT_SHARE * max(visible, 1):
-            wide = _wide_hint(data, path)
-            if wide:  # Arabic in UTF-16 is also valid UTF-8: ASCII letters and control characters
-                raise CorpusError(f"{path}: not UTF-8 text; {wide}")
-            raise CorpusError(
-                f"{path}: {bad} of its {visible} visible characters are control, unassigned or private-use "
-                "characters: this is not text (a binary file, or one converted from the wrong encoding)"
-            )
-    if not has_arabic_letters(text):  # presentation forms count too
-        raise CorpusError(f"{path}: no Arabic letters found; is this the right file?")
-    return text
-
-
-def read_text(path: str | Path, *, max_file_mb: float | None = None) -> str:
-    """Read one article: UTF-8 with or without BOM, newlines kept exactly as in the file.
-
-    Newlines are *not* translated, so character offsets count exactly the decoded characters of
-    the file (after a BOM, if any). Raises :class:`CorpusError` for a file that is not a regular
-    file, is over the size limit, is in another encoding (UTF-16/32 by their byte-order mark, or
-    Windows-1256, with the ``iconv`` command that converts it), is empty, is not text or has no
-    Arabic.
-    """
-    path = Path(path)
-    return _decode(_read_bytes(path, "text file", _limit_bytes(max_file_mb)), path)
 
 
 # --- metadata --------------------------------------------------------------------------------------
@@ -279,8 +73,8 @@ def _read_metadata(folder: Path, limit: int) -> tuple[list[dict[str, str]], list
     meta_path = folder / "metadata.csv"
     if not meta_path.exists() and not meta_path.is_symlink():
         raise CorpusError(f"{meta_path}: no metadata file. Create one with `arabic-themes init-corpus {folder}`.")
-    _inside(folder, "metadata.csv", str(meta_path))
-    data = _read_bytes(meta_path, "metadata file", limit)
+    inside(folder, "metadata.csv", str(meta_path))
+    data = read_bytes(meta_path, "metadata file", limit)
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
@@ -325,7 +119,7 @@ def load_corpus(folder: str | Path, *, verify: bool = True, max_file_mb: float |
     folder = Path(folder)
     if not folder.is_dir():
         raise CorpusError(f"{folder}: corpus folder not found")
-    limit = _limit_bytes(max_file_mb)
+    limit = limit_bytes(max_file_mb)
     rows, lines = _metadata_rows(folder, limit)
     meta_path = folder / "metadata.csv"
 
@@ -344,7 +138,7 @@ def load_corpus(folder: str | Path, *, verify: bool = True, max_file_mb: float |
         first_line[doc_id] = line
         if not row["file"]:
             raise CorpusError(f"{where}: empty 'file' for doc_id {doc_id!r}")
-        path = _inside(folder, row["file"], where)
+        path = inside(folder, row["file"], where)
         if not path.exists():
             raise CorpusError(f"{where}: doc_id {doc_id!r} names file {row['file']!r}, which is not in {folder}")
         paths.append(path)
@@ -363,7 +157,7 @@ def load_corpus(folder: str | Path, *, verify: bool = True, max_file_mb: float |
 
     records = []
     for row, line, path in zip(rows, lines, paths, strict=True):
-        data = _read_bytes(path, "text file", limit)
+        data = read_bytes(path, "text file", limit)
         if verify:
             actual = hashlib.sha256(data).hexdigest()
             if not re.fullmatch(r"[0-9a-f]{64}", row["sha256"].lower()):
@@ -377,7 +171,7 @@ def load_corpus(folder: str | Path, *, verify: bool = True, max_file_mb: float |
                     "the raw file was changed. Restore the original (raw files are never edited) or, "
                     "if this is a deliberate new version, update its metadata row."
                 )
-        text = _decode(data, path)
+        text = decode(data, path)
         record: dict[str, object] = {col: row.get(col, "") for col in METADATA_COLUMNS}
         record.update({k: v for k, v in row.items() if k not in record})
         record["chars"] = len(text)
@@ -424,8 +218,8 @@ def readable_doc_id(name: str) -> str:
 
 
 def _template_row(path: Path, doc_id: str, limit: int) -> dict[str, str]:
-    data = _read_bytes(path, "text file", limit)
-    text = _decode(data, path)
+    data = read_bytes(path, "text file", limit)
+    text = decode(data, path)
     row = dict.fromkeys(METADATA_COLUMNS, "")
     row.update(
         doc_id=doc_id, file=path.name, sha256=hashlib.sha256(data).hexdigest(), chars=str(len(text)), language="ar"
@@ -436,7 +230,7 @@ def _template_row(path: Path, doc_id: str, limit: int) -> dict[str, str]:
 def _text_files(folder: Path) -> list[Path]:
     files = []
     for path in sorted(folder.glob("*.txt")):
-        _inside(folder, path.name, str(path))
+        inside(folder, path.name, str(path))
         files.append(path)
     return files
 
@@ -452,7 +246,7 @@ def write_metadata_template(folder: str | Path, *, overwrite: bool = False, max_
     folder = Path(folder)
     if not folder.is_dir():
         raise CorpusError(f"{folder}: corpus folder not found")
-    limit = _limit_bytes(max_file_mb)
+    limit = limit_bytes(max_file_mb)
     target = folder / "metadata.csv"
     if (target.exists() or target.is_symlink()) and not overwrite:
         raise CorpusError(
@@ -497,7 +291,7 @@ def add_metadata_rows(folder: str | Path, *, max_file_mb: float | None = None) -
     folder = Path(folder)
     if not folder.is_dir():
         raise CorpusError(f"{folder}: corpus folder not found")
-    limit = _limit_bytes(max_file_mb)
+    limit = limit_bytes(max_file_mb)
     target = folder / "metadata.csv"
     if not target.exists() and not target.is_symlink():
         write_metadata_template(folder, max_file_mb=max_file_mb)
@@ -509,7 +303,7 @@ def add_metadata_rows(folder: str | Path, *, max_file_mb: float | None = None) -
     new = [p for p in _text_files(folder) if p.name not in listed]
     if not new:
         return []
-    data = _read_bytes(target, "metadata file", limit)
+    data = read_bytes(target, "metadata file", limit)
     newline = "\r\n" if data.split(b"\n", 1)[0].endswith(b"\r") else "\n"
     buffer = io.StringIO(newline="")
     writer = csv.DictWriter(buffer, fieldnames=header, lineterminator=newline, extrasaction="ignore")
