@@ -18,8 +18,10 @@ from pathlib import Path
 import nbformat
 import pytest
 
+from arabic_themes.analysis import _prepared
 from arabic_themes.cli import main
-from arabic_themes.notebooks import PROJECT, OutputFolderError, _claimed, _prepared, run_analysis
+from arabic_themes.notebooks import PROJECT, OutputFolderError, run_analysis
+from arabic_themes.output_folder import claimed
 
 ARTICLE = "قالت روسيا إنها لن تتدخل عسكريا في الحرب، واكتفت بالدعوة إلى ضبط النفس.\nوأكدت إيران أن الشراكة مستمرة.\n"
 
@@ -267,7 +269,7 @@ def test_force_never_deletes_a_folder_that_is_not_an_earlier_run(
 
 def test_a_second_run_on_the_same_output_is_refused(corpus: Path, notebooks: Path, tmp_path: Path) -> None:
     out = tmp_path / "results"
-    with _claimed(out), pytest.raises(OutputFolderError, match="another analyse is writing this folder"):
+    with claimed(out), pytest.raises(OutputFolderError, match="another analyse is writing this folder"):
         run_analysis(corpus, out, notebooks=notebooks, progress=None)
     assert not out.exists() and _left_beside(out) == []  # the lock is gone with its holder
 
