@@ -1,4 +1,5 @@
-"""Shared fixtures: the repository root, the real corpus, its glue repairs, run-in headings and sentences.
+"""Shared fixtures: the repository root, the real corpus, its glue repairs, run-in headings and sentences, the
+project's codebook and the sentences coded with it.
 
 The session-scoped objects are shared between tests; tests must not modify them in place.
 """
@@ -11,6 +12,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
+from arabic_themes import Codebook, code_sentences, load_codebook
 from arabic_themes.corpus import load_corpus
 from arabic_themes.normalisation import GlueRepair, load_glue_repairs
 from arabic_themes.segmentation import load_run_in_headings, segment
@@ -61,6 +63,20 @@ def run_in_headings(repo_root: Path) -> dict[str, list[str]]:
 def sentences(corpus: pd.DataFrame, run_in_headings: dict[str, list[str]]) -> pd.DataFrame:
     """The sentence table of the real corpus (with the run-in headings split off)."""
     return segment(corpus, run_in_headings)
+
+
+@pytest.fixture(scope="session")
+def codebook(repo_root: Path) -> Codebook:
+    """The project's codebook, ``data/codebook.yaml``."""
+    return load_codebook(repo_root / "data" / "codebook.yaml")
+
+
+@pytest.fixture(scope="session")
+def coded(
+    sentences: pd.DataFrame, codebook: Codebook, corpus: pd.DataFrame, glue_repairs: list[GlueRepair]
+) -> pd.DataFrame:
+    """The real corpus's sentences coded with the project's codebook and glue repairs, as notebook 02 codes them."""
+    return code_sentences(sentences, codebook, corpus, glue_repairs)
 
 
 @pytest.fixture

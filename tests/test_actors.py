@@ -8,9 +8,7 @@ import pandas as pd
 import pytest
 
 from arabic_themes.actors import ACTOR_KINDS, Actor, actor_pattern, count_mentions, find_mentions, load_actors
-from arabic_themes.corpus import load_corpus
-from arabic_themes.normalisation import load_glue_repairs
-from arabic_themes.segmentation import load_run_in_headings, segment, segment_text
+from arabic_themes.segmentation import segment_text
 
 from conftest import ROOT
 
@@ -23,8 +21,8 @@ def actors() -> list[Actor]:
 
 
 @pytest.fixture(scope="module")
-def repairs():
-    return load_glue_repairs(ROOT / "data" / "glued_words.csv")
+def repairs(glue_repairs):
+    return glue_repairs
 
 
 def mentions_in(text: str, actors: list[Actor], repairs=None, **kwargs) -> pd.DataFrame:
@@ -207,10 +205,8 @@ def test_empty_result_has_the_columns(actors: list[Actor]) -> None:
 
 
 @pytest.fixture(scope="module")
-def corpus_mentions(actors, repairs):
-    corpus = load_corpus(ROOT / "data" / "raw")
-    sentences = segment(corpus, load_run_in_headings(ROOT / "data" / "run_in_headings.csv"))
-    return corpus, sentences, find_mentions(sentences, actors, repairs)
+def corpus_mentions(actors, glue_repairs, corpus, sentences):
+    return corpus, sentences, find_mentions(sentences, actors, glue_repairs)
 
 
 def test_raw_offsets_on_the_corpus(corpus_mentions) -> None:

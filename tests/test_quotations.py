@@ -7,7 +7,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from arabic_themes import load_actors, load_glue_repairs, load_run_in_headings, segment, segment_text
+from arabic_themes import load_actors, load_run_in_headings, segment, segment_text
 from arabic_themes.corpus import load_corpus
 from arabic_themes.quotations import (
     QUOTATION_COLUMNS,
@@ -140,12 +140,10 @@ def test_bad_cue_file_is_named(tmp_path: Path) -> None:
         load_cues(bad)
 
 
-def test_on_the_corpus(actors, cues) -> None:
-    corpus = load_corpus(DATA / "raw")
-    sentences = segment(corpus, load_run_in_headings(DATA / "run_in_headings.csv"))
-    quotes = find_quotations(sentences, actors, cues, load_glue_repairs(DATA / "glued_words.csv"))
+def test_on_the_corpus(actors, cues, sentences, glue_repairs, raw_texts) -> None:
+    quotes = find_quotations(sentences, actors, cues, glue_repairs)
     assert list(quotes.columns) == QUOTATION_COLUMNS
-    raw = dict(zip(corpus["doc_id"], corpus["text"], strict=True))
+    raw = raw_texts
     assert all(
         raw[d][a:b] == t
         for d, a, b, t in zip(quotes["doc_id"], quotes["start"], quotes["end"], quotes["quote"], strict=True)

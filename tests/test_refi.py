@@ -10,29 +10,10 @@ from xml.etree import ElementTree as ET
 
 import pytest
 
-from arabic_themes import code_sentences, load_codebook, load_corpus, load_glue_repairs, load_run_in_headings, segment
 from arabic_themes.refi import CODEBOOK_NS, PROJECT_NS, export_codebook, export_project, stable_guid
-
-from conftest import DATA
 
 GUID = re.compile(r"^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$")
 P = f"{{{PROJECT_NS}}}"
-
-
-@pytest.fixture(scope="module")
-def codebook():
-    return load_codebook(DATA / "codebook.yaml")
-
-
-@pytest.fixture(scope="module")
-def corpus():
-    return load_corpus(DATA / "raw")
-
-
-@pytest.fixture(scope="module")
-def coded(corpus, codebook):
-    sentences = segment(corpus, load_run_in_headings(DATA / "run_in_headings.csv"))
-    return code_sentences(sentences, codebook, corpus, load_glue_repairs(DATA / "glued_words.csv"))
 
 
 def test_codebook_qdc(tmp_path: Path, codebook) -> None:

@@ -12,33 +12,16 @@ import pandas as pd
 import pytest
 from lxml import etree
 
-from arabic_themes import code_sentences, load_codebook, load_corpus, load_glue_repairs, load_reference, segment
+from arabic_themes import load_reference
 from arabic_themes.refi import PROJECT_NS, export_codebook, export_project, export_sample_project, stable_guid
 from arabic_themes.refi_import import read_qdpx
 from arabic_themes.sampling import draw_sample
-from arabic_themes.segmentation import load_run_in_headings
 from arabic_themes.validation import read_human_coding
 
 from conftest import DATA, ROOT
 
 P = f"{{{PROJECT_NS}}}"
 SCHEMAS = ROOT / "tests" / "schemas"
-
-
-@pytest.fixture(scope="module")
-def codebook():
-    return load_codebook(DATA / "codebook.yaml")
-
-
-@pytest.fixture(scope="module")
-def corpus():
-    return load_corpus(DATA / "raw")
-
-
-@pytest.fixture(scope="module")
-def coded(corpus, codebook):
-    sentences = segment(corpus, load_run_in_headings(DATA / "run_in_headings.csv"))
-    return code_sentences(sentences, codebook, corpus, load_glue_repairs(DATA / "glued_words.csv"))
 
 
 @pytest.fixture(scope="module")

@@ -8,8 +8,6 @@ from pathlib import Path
 
 import pytest
 
-from arabic_themes import load_corpus, load_run_in_headings, segment
-
 from conftest import ROOT
 
 CLAIM_COLUMNS = ["claim_id", "topic", "doc_id", "sentence_id", "start", "end", "quote", "says", "agree", "note"]
@@ -36,9 +34,7 @@ def read(name: str, columns: list[str]) -> list[dict[str, str]]:
 
 
 @pytest.fixture(scope="module")
-def units() -> dict[tuple[str, int], tuple[int, int]]:
-    corpus = load_corpus(ROOT / "data" / "raw")
-    sentences = segment(corpus, load_run_in_headings(ROOT / "data" / "run_in_headings.csv"))
+def units(sentences) -> dict[tuple[str, int], tuple[int, int]]:
     return {
         (d, int(i)): (int(a), int(b))
         for d, i, a, b in zip(
@@ -48,9 +44,8 @@ def units() -> dict[tuple[str, int], tuple[int, int]]:
 
 
 @pytest.fixture(scope="module")
-def raw() -> dict[str, str]:
-    corpus = load_corpus(ROOT / "data" / "raw")
-    return dict(zip(corpus["doc_id"], corpus["text"], strict=True))
+def raw(raw_texts) -> dict[str, str]:
+    return raw_texts
 
 
 @pytest.mark.parametrize(("name", "columns"), [("claims.csv", CLAIM_COLUMNS), ("timeline.csv", TIMELINE_COLUMNS)])

@@ -267,18 +267,14 @@ def test_sample_then_validate_reproduces_the_agreement_of_notebook_03(
     assert "agreement.csv and" in capsys.readouterr().err
 
 
-def test_validate_reads_a_qdpx_with_the_sample(tmp_path: Path, coded, reference) -> None:
+def test_validate_reads_a_qdpx_with_the_sample(tmp_path: Path, coded, reference, raw_texts, codebook) -> None:
     from test_refi_qda import _sample_codings, write_qualcoder_project
-
-    from arabic_themes import load_corpus
 
     args = ["--coded", str(CODED), "--corpus", str(DATA / "raw"), "--codebook", str(DATA / "codebook.yaml")]
     assert main(["sample", *args, "--n", "40", "--seed", "2", "--out", str(tmp_path / "s")]) == 0
     sample = pd.read_csv(tmp_path / "s" / "sample.csv", keep_default_na=False)
-    corpus = load_corpus(DATA / "raw")
-    texts = dict(zip(corpus["doc_id"], corpus["text"], strict=True))
-    codings = _sample_codings(sample, reference, THEMES, texts, user="Reader")
-    write_qualcoder_project(tmp_path / "qc.qdpx", load_codebook(DATA / "codebook.yaml"), texts, codings)
+    codings = _sample_codings(sample, reference, THEMES, raw_texts, user="Reader")
+    write_qualcoder_project(tmp_path / "qc.qdpx", codebook, raw_texts, codings)
     filled = sample.drop(columns=THEMES).merge(reference[["doc_id", "start", "end", *THEMES]], how="left")
     filled.to_csv(tmp_path / "Reader.csv", index=False)
     assert (
