@@ -93,22 +93,21 @@ def test_closing_brackets_stay_with_their_sentence() -> None:
 
 # --- quotations --------------------------------------------------------------------------------------
 
-
-@pytest.mark.parametrize(
+#: The pairs of quotation marks the segmenter keeps together, one test case each.
+QUOTE_MARKS = pytest.mark.parametrize(
     ("opener", "closer"),
     [("«", "»"), ("“", "”"), ('"', '"'), ('"', "″")],
     ids=["guillemets", "curly", "straight", "straight-double-prime"],
 )
+
+
+@QUOTE_MARKS
 def test_quotation_is_not_split(opener: str, closer: str) -> None:
     quoted = f"قال بوتين: {opener}لن نتدخل. هذا قرار نهائي!{closer} ثم غادر القاعة."
     assert units(quoted) == [f"قال بوتين: {opener}لن نتدخل. هذا قرار نهائي!{closer}", "ثم غادر القاعة."]
 
 
-@pytest.mark.parametrize(
-    ("opener", "closer"),
-    [("«", "»"), ("“", "”"), ('"', '"'), ('"', "″")],
-    ids=["guillemets", "curly", "straight", "straight-double-prime"],
-)
+@QUOTE_MARKS
 def test_sentence_ending_inside_the_quote_ends_after_the_closing_mark(opener: str, closer: str) -> None:
     text = f"وقال: {opener}روسيا ليست حليفا. فهي تدير ظهرها.{closer} ثم صمت."
     assert units(text) == [f"وقال: {opener}روسيا ليست حليفا. فهي تدير ظهرها.{closer}", "ثم صمت."]
