@@ -69,6 +69,14 @@ _DOC_ID_MAX = 40  # characters of a doc_id made from a file name
 # --- metadata --------------------------------------------------------------------------------------
 
 
+def _folder_and_limit(folder: str | Path, max_file_mb: float | None) -> tuple[Path, int]:
+    """The corpus folder, which must exist, and the size limit per file in bytes."""
+    folder = Path(folder)
+    if not folder.is_dir():
+        raise CorpusError(f"{folder}: corpus folder not found")
+    return folder, limit_bytes(max_file_mb)
+
+
 def _read_metadata(folder: Path, limit: int) -> tuple[list[dict[str, str]], list[int], list[str]]:
     meta_path = folder / "metadata.csv"
     if not meta_path.exists() and not meta_path.is_symlink():
@@ -116,10 +124,7 @@ def load_corpus(folder: str | Path, *, verify: bool = True, max_file_mb: float |
     ``max_file_mb`` megabytes (module docstring). Raises :class:`CorpusError` naming the file or
     line at fault.
     """
-    folder = Path(folder)
-    if not folder.is_dir():
-        raise CorpusError(f"{folder}: corpus folder not found")
-    limit = limit_bytes(max_file_mb)
+    folder, limit = _folder_and_limit(folder, max_file_mb)
     rows, lines = _metadata_rows(folder, limit)
     meta_path = folder / "metadata.csv"
 
@@ -243,10 +248,7 @@ def write_metadata_template(folder: str | Path, *, overwrite: bool = False, max_
     blank. Refuses to replace an existing ``metadata.csv`` unless ``overwrite`` is true (see
     :func:`add_metadata_rows` to describe files added later).
     """
-    folder = Path(folder)
-    if not folder.is_dir():
-        raise CorpusError(f"{folder}: corpus folder not found")
-    limit = limit_bytes(max_file_mb)
+    folder, limit = _folder_and_limit(folder, max_file_mb)
     target = folder / "metadata.csv"
     if (target.exists() or target.is_symlink()) and not overwrite:
         raise CorpusError(
@@ -288,10 +290,7 @@ def add_metadata_rows(folder: str | Path, *, max_file_mb: float | None = None) -
     the new doc_ids (none: the file is left as it is). Without a ``metadata.csv``, writes one for
     all files (:func:`write_metadata_template`).
     """
-    folder = Path(folder)
-    if not folder.is_dir():
-        raise CorpusError(f"{folder}: corpus folder not found")
-    limit = limit_bytes(max_file_mb)
+    folder, limit = _folder_and_limit(folder, max_file_mb)
     target = folder / "metadata.csv"
     if not target.exists() and not target.is_symlink():
         write_metadata_template(folder, max_file_mb=max_file_mb)
