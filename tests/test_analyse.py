@@ -131,14 +131,22 @@ def test_braces_in_the_output_path_are_only_characters(
     assert sorted(p.name for p in tmp_path.iterdir()) == sorted(["corpus", "nbs", name])
 
 
-def test_a_brace_template_pointing_into_the_project_is_not_filled(corpus: Path, tmp_path: Path, capsys) -> None:
+def test_a_brace_template_pointing_into_the_project_is_not_filled(
+    corpus: Path, tmp_path: Path, capsys, monkeypatch: pytest.MonkeyPatch
+) -> None:
     """Papermill filled ``{…}`` in output paths with the parameters: PROJECT{RUN_IN_HEADINGS} wrote into notebooks/."""
     before = (PROJECT / "notebooks" / "01_load_texts.ipynb").read_bytes()
     (corpus / "run_in_headings.csv").write_text("doc_id,heading\n", encoding="utf-8")
-    for template in (f"{PROJECT}{{RUN_IN_HEADINGS}}", f"{PROJECT}/notebooks/{{x}}", "{OUTPUT}/x"):
-        code = main(["analyse", str(corpus), template])
-        assert code in (0, 2)
-        assert not Path(template.replace("{RUN_IN_HEADINGS}", str(corpus / "run_in_headings.csv"))).exists()
+    monkeypatch.chdir(tmp_path)  # "{OUTPUT}/x" is relative: whatever it becomes stays in tmp_path
+    # a template beside the corpus is an ordinary folder name: written as given, braces and all
+    literal = tmp_path / "out{RUN_IN_HEADINGS}"
+    assert main(["analyse", str(corpus), str(literal)]) == 0
+    assert (literal / "run.json").is_file()
+    assert not Path(str(literal).replace("{RUN_IN_HEADINGS}", str(corpus / "run_in_headings.csv"))).exists()
+    # a template inside the project is refused, never filled
+    assert main(["analyse", str(corpus), f"{PROJECT}/notebooks/{{x}}"]) == 2
+    assert main(["analyse", str(corpus), "{OUTPUT}/x"]) == 0  # relative: a folder named {OUTPUT} in the cwd
+    assert (tmp_path / "{OUTPUT}" / "x" / "run.json").is_file()
     capsys.readouterr()
     assert (PROJECT / "notebooks" / "01_load_texts.ipynb").read_bytes() == before
     assert not (PROJECT / "notebooks" / "{x}").exists()
