@@ -93,6 +93,32 @@ def test_article_in_the_pattern_is_optional_and_covers_lil() -> None:
     ]
 
 
+def test_article_is_told_from_a_word_that_starts_with_alef_lam_by_the_hamza() -> None:
+    # a written ال (no hamza) is the article and optional; أل/إل/آل begin the word itself
+    assert _matches("إلزام*", "زامبيا والإلزام وإلزامية") == ["والالزام", "والزاميه"]
+    assert _matches("إليه", "فيه إليه واليه") == ["اليه", "واليه"]
+    assert _matches("ألمانيا", "مانيا وألمانيا لألمانيا") == ["والمانيا", "لالمانيا"]
+    assert _matches("{آلية|دعم}", "آلية ليه دعم") == ["اليه", "دعم"]
+    # the article, in any of its written forms, is still optional
+    for term in ("الدعم", "ٱلدعم", "اَلدعم", "{الدعم|عون}"):
+        assert _matches(term, "دعم والدعم") == ["دعم", "والدعم"], term
+    # a word whose ال belongs to it (التزام, "commitment") is written with the article, and without a stem
+    # star, which would also take التزامن ("the simultaneity")
+    text = "الالتزام والتزاماتها بالتزام تزامن بالتزامن"
+    assert _matches("{الالتزام|الالتزامات}", text) == ["الالتزام", "والتزاماتها", "بالتزام"]
+    # the mistake docs/term_language.md shows: written without the article, التزام is read as ال + تزام
+    assert _matches("التزام", text) == ["بالتزام"]
+
+
+def test_article_rule_is_the_same_in_both_coders(tmp_path: Path) -> None:
+    text = "زار زامبيا. عاد إليه. هو في مانيا. قدمت الإلزام. زار ألمانيا. كتب رسالة فيه."
+    rule = 'any: ["إلزام*", "إليه", "ألمانيا"]'
+    fast = _code_one(rule, text, tmp_path)
+    book = load_codebook(tmp_path / "cb.yaml")
+    naive = code_sentences_naive(fast.drop(columns=["t", "evidence"]), book, {"d": text})
+    assert fast["t"].tolist() == naive["t"].tolist() == [0, 1, 0, 1, 1, 0]
+
+
 def test_alternatives_and_normalised_spelling() -> None:
     # the pattern is written with hamza and teh marbuta; the text without, and vice versa
     assert _matches("{مساعدة|إسناد} عسكرية", "مساعده عسكريه واسناد عسكرية") == ["مساعده عسكريه", "واسناد عسكريه"]

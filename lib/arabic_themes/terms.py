@@ -5,7 +5,9 @@ Written for researchers, with examples and common mistakes, in ``docs/term_langu
 A *term* is one or more words separated by spaces:
 
 * every word accepts the proclitics و/ف, then ب/ك/ل, then the article ال (``دعم`` matches
-  ``الدعم``, ``ودعم``, ``بالدعم``, ``للدعم``); start a word with ``=`` to forbid them;
+  ``الدعم``, ``ودعم``, ``بالدعم``, ``للدعم``); start a word with ``=`` to forbid them; an article
+  written at the start of a word (ال, no hamza) is optional, while أل/إل/آل begin the word itself
+  (``إلزام`` does not match ``زام``);
 * a word ends at a word boundary, optionally after an attached pronoun (ه ها هما هم هن ي نا كم ك)
   or the alef of the indefinite accusative (``دعماً`` → ``دعما``);
   end it with ``*`` to accept any continuation (a stem: ``عسكري*`` → ``عسكرية``, ``عسكريا``);
@@ -106,6 +108,17 @@ def _split_star(text: str) -> tuple[str, bool]:
     return (text[:-1], True) if text.endswith("*") else (text, False)
 
 
+#: How the article is written at the start of a word of a term (alef wasla is the article's alef in
+#: vocalised text); a hamza on the alef (أل إل آل) marks a word that merely starts with those letters.
+_WRITTEN_ARTICLE = ("ال", "ٱل")
+_MARKS = re.compile("[\u064b-\u0652\u0670\u0640]")  # harakat and tatweel (not a combining hamza or madda)
+
+
+def _has_article(written: str) -> bool:
+    """Whether a word of a term, as written (before normalisation), starts with the article."""
+    return _MARKS.sub("", written).startswith(_WRITTEN_ARTICLE)
+
+
 def _parse_word(token: str) -> list[_Word]:
     clitics = not token.startswith("=")
     if not clitics:
@@ -115,19 +128,24 @@ def _parse_word(token: str) -> list[_Word]:
         options = [_split_star(o) for o in token[1:-1].split("|")]
         if any("-" in o for o, _ in options):
             raise TermError("hyphenated alternatives in {…} are not supported; write separate terms")
-        parts = [[(normalize_word(o), stem or all_stem) for o, stem in options]]
+        parts: list[list[tuple[str, bool, bool]]] = [
+            [(normalize_word(o), stem or all_stem, _has_article(o)) for o, stem in options]
+        ]
     else:
         if not token or re.search(r"[{}|()\[\]\\^$+?*=.]", token):
             raise TermError(f"bad word {token!r} (use {{a|b}} for alternatives, or a re: pattern)")
         pieces = normalize_word(token).split("-")
-        parts = [[(piece, all_stem and i == len(pieces) - 1)] for i, piece in enumerate(pieces)]
+        article = _has_article(token)
+        parts = [[(piece, all_stem and i == len(pieces) - 1, article and i == 0)] for i, piece in enumerate(pieces)]
     words = []
-    for i, options in enumerate(parts):
+    for i, alternatives in enumerate(parts):
         first, last = i == 0, i == len(parts) - 1
         normalised = []
-        for core, stem in options:
-            if first and clitics and core.startswith("ال") and len(core) > 3:
-                core = core[2:]  # the article is one of the proclitics, so a written ال is optional
+        for core, stem, article in alternatives:
+            if first and clitics and article and core.startswith("ال") and len(core) > 3:
+                # the article is one of the proclitics, so a written ال is optional; أل/إل/آل (with a
+                # hamza) begin the word itself (إلزام, ألمانيا) and are kept
+                core = core[2:]
             if not re.fullmatch(r"\w+", core):
                 raise TermError(f"word {token!r}: {core!r} must consist of letters or digits")
             normalised.append((core, ("any" if stem else "pronoun") if last else "none"))
