@@ -232,6 +232,55 @@ def test_not_vetoes_the_indicator(tmp_path: Path) -> None:
     assert _code_one(rule, "قدمت روسيا الدعم. وقدمت الصين الدعم.", tmp_path)["t"].tolist() == [1, 0]
 
 
+# --- context: a group that may be met in the unit before ---------------------------------------------
+CONTEXT_RULE = 'any: ["{لم|لا} {تصل|يصل}"]\n                    context: ["سو-35", "سوخوي"]'
+
+
+def test_context_group_may_be_met_in_the_unit_before(tmp_path: Path) -> None:
+    text = "وعدت روسيا بمقاتلات سو-35. لكنها لم تصل. ثم زار الوزير موسكو. والطائرات لم تصل. سوخوي لم تصل."
+    coded = _code_one(CONTEXT_RULE, text, tmp_path)
+    # 2: the weapon is named in sentence 1; 4: sentence 3 names none; 5: named in the sentence itself
+    assert coded["t"].tolist() == [0, 1, 0, 0, 1]
+    # the evidence lists the words of the sentence itself (here the context word only where it is in it)
+    evidence = parse_evidence(coded)
+    for row in evidence.itertuples():
+        unit = coded[coded["sentence_id"] == row.sentence_id].iloc[0]
+        assert unit["start"] <= row.start < row.end <= unit["end"]
+    assert len(evidence[evidence["sentence_id"] == 5]) == 2 and len(evidence[evidence["sentence_id"] == 2]) == 1
+    # the unit before is looked for in the same article only, by offset, whatever the row order
+    book = load_codebook(tmp_path / "cb.yaml")
+    sentences = coded.drop(columns=["t", "evidence"])
+    two = pd.concat([sentences.assign(doc_id="a"), sentences.assign(doc_id="b")]).iloc[::-1]
+    again = code_sentences(two, book, {"a": text, "b": text})
+    assert again.sort_values(["doc_id", "start"])["t"].tolist() == [0, 1, 0, 0, 1] * 2
+    split = pd.concat([sentences.iloc[:1].assign(doc_id="a"), sentences.iloc[1:2].assign(doc_id="b")])
+    assert code_sentences(split, book, {"a": text, "b": text})["t"].tolist() == [0, 0]
+
+
+def test_context_is_decided_alike_by_both_coders_and_not_across_loose_texts(tmp_path: Path) -> None:
+    from arabic_themes import code_texts
+
+    text = "وعدت روسيا بمقاتلات سو-35. لكنها لم تصل. ثم زار الوزير موسكو. والطائرات لم تصل. سوخوي لم تصل."
+    fast = _code_one(CONTEXT_RULE, text, tmp_path)
+    book = load_codebook(tmp_path / "cb.yaml")
+    sentences = fast.drop(columns=["t", "evidence"])
+    assert code_sentences_naive(sentences, book, {"d": text})["t"].tolist() == fast["t"].tolist()
+    assert code_sentences(sentences, book, {"d": text}, look_back=False)["t"].tolist() == [0, 0, 0, 0, 1]
+    assert code_sentences_naive(sentences, book, {"d": text}, look_back=False)["t"].tolist() == [0, 0, 0, 0, 1]
+    # loose sentences are coded each on its own
+    assert code_texts(sentences["text"].tolist(), book)["t"].tolist() == [0, 0, 0, 0, 1]
+
+
+def test_context_terms_are_checked_and_listed(tmp_path: Path) -> None:
+    bad = textwrap.dedent(GOOD).replace('any: ["دعم"]', 'any: ["دعم"]\n        context: ["دع(م"]')
+    _assert_codebook_error(tmp_path, bad, r"indicator 'one': bad pattern 'دع\(م'")
+    good = textwrap.dedent(GOOD).replace('any: ["دعم"]', 'any: ["دعم"]\n        context: ["روسيا"]')
+    book = load_codebook(_write(tmp_path, good))
+    assert book.themes[0].indicators[0].context == ("روسيا",)
+    assert "روسيا" in book.patterns
+    assert book.indicator_table().loc[0, "context"] == "روسيا"
+
+
 # --- drop_when: a theme dropped where another theme or some terms occur ----------------------------
 DROPPING = """
 themes:

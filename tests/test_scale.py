@@ -67,3 +67,22 @@ def test_batches_are_consecutive_and_bounded() -> None:
     assert batches([3, 3], limit=100) == [range(0, 2)]
     with pytest.raises(ValueError, match="batch_chars must be a positive"):
         batches([1], limit=0)
+
+
+def test_dask_hands_the_unit_before_to_the_next_partition(tmp_path) -> None:
+    """An indicator that looks back at the previous unit sees it across a partition boundary."""
+    from arabic_themes import segment_text
+
+    book = tmp_path / "cb.yaml"
+    book.write_text(
+        "themes:\n  - id: t\n    label_ar: م\n    label_en: T\n    definition: d\n    indicators:\n"
+        '      - id: i\n        any: ["{لم|لا} {تصل|يصل}"]\n        context: ["سو-35"]\n',
+        encoding="utf-8",
+    )
+    codebook = load_codebook(book)
+    text = "وعدت روسيا بمقاتلات سو-35. لكنها لم تصل. ثم زار الوزير موسكو. والطائرات لم تصل."
+    sentences = segment_text(text, "d")
+    expected = code_sentences(sentences, codebook)
+    assert expected["t"].tolist() == [0, 1, 0, 0]
+    got = code_dask(dd.from_pandas(sentences, npartitions=4), codebook).compute(scheduler="sync")
+    pd.testing.assert_frame_equal(got.reset_index(drop=True), expected, check_dtype=False)

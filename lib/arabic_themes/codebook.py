@@ -10,6 +10,9 @@ in the term language of :mod:`arabic_themes.terms`:
     fires when every group has a term in the sentence (co-occurrence: one word is not enough).
 ``not: [term, …]``
     optional veto: the indicator does not fire in a sentence where one of these occurs.
+``context: [term, …]``
+    optional group that may be met in the sentence *or in the unit just before it* in the same
+    article (a case or a country named in the previous sentence and referred back to).
 
 A theme may list rules under ``drop_when``: each rule drops the theme from a sentence where
 *another theme* is coded (``theme: other``) or where *one of some terms* occurs (``any: [term, …]``),
@@ -50,7 +53,7 @@ _THEME_KEYS = {
     "color",
 }
 _DROP_KEYS = {"theme", "any", "unless", "note"}
-_INDICATOR_KEYS = {"id", "any", "all", "not", "note"}
+_INDICATOR_KEYS = {"id", "any", "all", "not", "context", "note"}
 _TOP_KEYS = {"version", "name", "unit", "description", "themes"}
 _ID = re.compile(r"^[a-z][a-z0-9_]*$")
 _COLOR = re.compile(r"^#[0-9A-Fa-f]{6}$")
@@ -72,6 +75,7 @@ class Indicator:
     groups: tuple[tuple[str, ...], ...]  # terms per group; one group for ``any``
     exclude: tuple[str, ...] = ()
     note: str = ""
+    context: tuple[str, ...] = ()  # one of these in the unit or in the unit before it (same article)
 
 
 @dataclass(frozen=True)
@@ -153,6 +157,7 @@ class Codebook:
                         "rule": "any" if len(ind.groups) == 1 else f"all of {len(ind.groups)} groups",
                         "terms": " + ".join("(" + " | ".join(g) + ")" for g in ind.groups),
                         "unless": " | ".join(ind.exclude),
+                        "context": " | ".join(ind.context),
                         "note": ind.note,
                     }
                 )
@@ -227,8 +232,9 @@ def _parse_indicator(raw: object, theme_id: str, where: str) -> Indicator:
             )
         groups = tuple(_as_terms(g, f"{where} (all, group {i + 1})") for i, g in enumerate(all_))
     exclude = _as_terms(raw["not"], where + " (not)") if "not" in raw else ()
-    _check_terms([t for g in groups for t in g] + list(exclude), where)
-    return Indicator(ind_id, groups, exclude, _text(raw.get("note"), where + " (note)"))
+    context = _as_terms(raw["context"], where + " (context)") if "context" in raw else ()
+    _check_terms([t for g in groups for t in g] + list(exclude) + list(context), where)
+    return Indicator(ind_id, groups, exclude, _text(raw.get("note"), where + " (note)"), context)
 
 
 def load_codebook(path: str | Path) -> Codebook:
@@ -359,7 +365,7 @@ def all_terms(themes: Sequence[Theme]) -> list[str]:
     """Every distinct term of ``themes`` (indicators, vetoes and drop rules), sorted."""
     return sorted(
         {term for t in themes for ind in t.indicators for g in ind.groups for term in g}
-        | {term for t in themes for ind in t.indicators for term in ind.exclude}
+        | {term for t in themes for ind in t.indicators for term in ind.exclude + ind.context}
         | {term for t in themes for rule in t.drop_when for term in rule.terms + rule.unless}
     )
 

@@ -106,6 +106,7 @@ def code_sentences(
     repairs: Iterable[GlueRepair] | None = None,
     *,
     batch_chars: int = BATCH_CHARS,
+    look_back: bool = True,
 ) -> pd.DataFrame:
     """Code each sentence for each theme of ``codebook``.
 
@@ -114,21 +115,26 @@ def code_sentences(
     the sentences' own texts are used (same result, see :func:`_texts_from_sentences`); ``repairs``
     are the glued-word repairs used in normalisation. Returns the sentence table plus one 0/1
     column per theme and ``evidence``: ``"; "``-separated entries ``theme/indicator@start-end``
-    giving the *raw* article offsets of every matched term of every indicator that fired. Articles
+    giving the *raw* article offsets of every matched term of every indicator that fired (inside
+    the sentence itself; a ``context`` term met only in the unit before is not listed). Articles
     are coded ``batch_chars`` characters at a time (the result does not depend on it).
+
+    An indicator's ``context`` group may be met in the unit just before a sentence: the row of the
+    same ``doc_id`` with the next smaller ``start`` in ``sentences``. ``look_back=False`` codes
+    every row on its own (loose sentences, as :func:`code_texts` does).
     """
     texts = _texts_by_doc(sentences, texts)
     doc_ids = sentences["doc_id"].unique().tolist()  # in order of appearance
     groups = batches([len(texts[d]) for d in doc_ids], batch_chars)
     if len(groups) <= 1:
-        return _code_batch(sentences, codebook, texts, list(repairs or []))
+        return _code_batch(sentences, codebook, texts, list(repairs or []), look_back)
     # a large archive: a few megabytes at a time, so memory stays flat
     position = pd.Series(np.arange(len(sentences)), index=sentences.index)
     parts = []
     for group in groups:
         batch = [doc_ids[i] for i in group]
         mask = sentences["doc_id"].isin(batch).to_numpy()
-        part = _code_batch(sentences[mask], codebook, {d: texts[d] for d in batch}, list(repairs or []))
+        part = _code_batch(sentences[mask], codebook, {d: texts[d] for d in batch}, list(repairs or []), look_back)
         parts.append(part.assign(_position=position[mask].to_numpy()))
     joined = pd.concat(parts)
     if not np.all(np.diff(joined["_position"].to_numpy()) > 0):  # rows of one article were not together
@@ -137,7 +143,11 @@ def code_sentences(
 
 
 def _code_batch(
-    sentences: pd.DataFrame, codebook: Codebook, texts: dict[str, str], repairs: list[GlueRepair]
+    sentences: pd.DataFrame,
+    codebook: Codebook,
+    texts: dict[str, str],
+    repairs: list[GlueRepair],
+    look_back: bool = True,
 ) -> pd.DataFrame:
     """:func:`code_sentences` on one batch of articles."""
     terms = all_terms(codebook.themes)
@@ -166,8 +176,23 @@ def _code_batch(
     raw_a = norm.offsets[a] - sent_base[sent_of_hit]
     raw_b = norm.offsets[b - 1] + 1 - sent_base[sent_of_hit]
     # 3. indicators and drop_when rules, decided on all sentences at once
-    flags, evidence = _decide(codebook, terms, t_ids, sent_of_hit, raw_a, raw_b, n_sent)
+    previous = _previous_units(sentences) if look_back else np.full(n_sent, -1, dtype=np.int64)
+    flags, evidence = _decide(codebook, terms, t_ids, sent_of_hit, raw_a, raw_b, n_sent, previous)
     return _result(sentences, codebook, flags, evidence)
+
+
+def _previous_units(sentences: pd.DataFrame) -> np.ndarray:
+    """For each row, the position of the unit just before it in the same article (the row of the
+    same ``doc_id`` with the next smaller ``start``), or -1 for an article's first unit."""
+    n = len(sentences)
+    previous = np.full(n, -1, dtype=np.int64)
+    if n < 2:
+        return previous
+    doc = pd.factorize(sentences["doc_id"], sort=False)[0]
+    order = np.lexsort((sentences["start"].to_numpy(dtype=np.int64), doc))
+    same = doc[order][1:] == doc[order][:-1]
+    previous[order[1:][same]] = order[:-1][same]
+    return previous
 
 
 def _decide(
@@ -178,12 +203,14 @@ def _decide(
     raw_a: np.ndarray,
     raw_b: np.ndarray,
     n_sent: int,
+    previous: np.ndarray,
 ) -> tuple[np.ndarray, Any]:
     """Theme flags (``n_sent`` × themes, 0/1) and evidence strings from the term hits of all sentences.
 
-    The one place where indicators (``any``/``all``/``not``) and ``drop_when`` rules are decided;
-    both coders call it. A hit is term ``terms[t_ids[k]]`` in sentence ``sent_of_hit[k]`` at raw
-    offsets ``raw_a[k]:raw_b[k]``.
+    The one place where indicators (``any``/``all``/``not``/``context``) and ``drop_when`` rules
+    are decided; both coders call it. A hit is term ``terms[t_ids[k]]`` in sentence
+    ``sent_of_hit[k]`` at raw offsets ``raw_a[k]:raw_b[k]``; ``previous[i]`` is the sentence just
+    before sentence ``i`` in its article (-1: none), where a ``context`` group may be met.
     """
     term_index = {t: i for i, t in enumerate(terms)}
     # every set of terms the rules ask about (an indicator's group, its veto, a drop rule's terms) is a
@@ -195,7 +222,7 @@ def _decide(
 
     for theme in codebook.themes:
         for ind in theme.indicators:
-            for group in (*ind.groups, *((t,) for t in ind.exclude)):
+            for group in (*ind.groups, *((t,) for t in ind.exclude), *((ind.context,) if ind.context else ())):
                 set_of(group)
         for rule in theme.drop_when:
             for group in (rule.terms, rule.unless):
@@ -225,9 +252,12 @@ def _decide(
             fired = np.logical_and.reduce([occurs(group) for group in ind.groups])
             for t in ind.exclude:
                 fired &= ~occurs((t,))
+            if ind.context:  # met in the sentence or in the unit just before it
+                here = occurs(ind.context)
+                fired &= here | (here[previous] & (previous >= 0))
             flags[fired, j] = 1
             fired_by_rank.append(fired)
-            term_rank.extend(sorted({(term_index[t], rank) for group in ind.groups for t in group}))
+            term_rank.extend(sorted({(term_index[t], rank) for group in (*ind.groups, ind.context) for t in group}))
     # drop_when rules: decided on the coding before any theme is dropped; evidence goes with it
     index = {t.id: j for j, t in enumerate(codebook.themes)}
     before = flags.copy()
@@ -276,6 +306,8 @@ def code_sentences_naive(
     codebook: Codebook,
     texts: dict[str, str] | pd.DataFrame,
     repairs: Iterable[GlueRepair] | None = None,
+    *,
+    look_back: bool = True,
 ) -> pd.DataFrame:
     """The obvious implementation: one ``re.search`` per term per sentence.
 
@@ -296,7 +328,8 @@ def code_sentences_naive(
                 ra, rb = norm.raw_span(m.start(), m.end())
                 hits.append((t, row, start + ra, start + rb))
     t_ids, sent_of_hit, raw_a, raw_b = (np.asarray([h[k] for h in hits], dtype=np.int64) for k in range(4))
-    flags, evidence = _decide(codebook, terms, t_ids, sent_of_hit, raw_a, raw_b, len(sentences))
+    previous = _previous_units(sentences) if look_back else np.full(len(sentences), -1, dtype=np.int64)
+    flags, evidence = _decide(codebook, terms, t_ids, sent_of_hit, raw_a, raw_b, len(sentences), previous)
     return _result(sentences, codebook, flags, evidence)
 
 
@@ -359,7 +392,8 @@ def code_texts(
     """Code loose sentences (a list of strings): one row per text, in order, as :func:`code_sentences` does.
 
     Useful for sentences that come without an article (a test set, a spreadsheet column). Each
-    text is one unit; offsets are those of the texts joined by newlines.
+    text is one unit, coded on its own (no ``context`` from the text before it); offsets are those
+    of the texts joined by newlines.
     """
     rows, position = [], 0
     for i, text in enumerate(texts, start=1):
@@ -370,4 +404,4 @@ def code_texts(
         rows.append((doc_id, 1, i, position, position + len(text), "sentence", text))
         position += len(text) + 1
     frame = pd.DataFrame(rows, columns=["doc_id", "paragraph", "sentence_id", "start", "end", "kind", "text"])
-    return code_sentences(frame, codebook, {doc_id: "\n".join(str(t) for t in texts)}, repairs)
+    return code_sentences(frame, codebook, {doc_id: "\n".join(str(t) for t in texts)}, repairs, look_back=False)

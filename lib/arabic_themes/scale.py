@@ -10,7 +10,9 @@ own texts, so no partition needs the whole articles::
     coded = code_dask(sentences, load_codebook("data/codebook.yaml")).compute()
 
 Sentences of one article may fall into different partitions: coding looks inside one sentence
-at a time, so the result is the same as coding the whole table with pandas (a test checks it).
+at a time — and, for an indicator with a ``context`` group, at the unit just before it, which Dask
+hands over from the previous partition (``map_overlap``) — so the result is the same as coding the
+whole table with pandas (a test checks it).
 """
 
 from __future__ import annotations
@@ -42,7 +44,13 @@ def _code_partition(part: pd.DataFrame, codebook: Codebook, repairs: list[GlueRe
 
 
 def code_dask(sentences: Any, codebook: Codebook, repairs: Iterable[GlueRepair] | None = None) -> Any:
-    """Lazily code a ``dask.dataframe.DataFrame`` of sentences: ``map_partitions`` over the coder."""
-    return sentences.map_partitions(
-        _code_partition, codebook, list(repairs or []), meta=coded_meta(sentences._meta, codebook)
-    )
+    """Lazily code a ``dask.dataframe.DataFrame`` of sentences: ``map_partitions`` over the coder.
+
+    When an indicator may look back at the previous unit (``context``), each partition is coded
+    with the last row of the partition before it (``map_overlap``); the rows of a partition must
+    then be in article order, as :func:`~arabic_themes.segmentation.segment` writes them.
+    """
+    meta = coded_meta(sentences._meta, codebook)
+    if any(ind.context for theme in codebook.themes for ind in theme.indicators):
+        return sentences.map_overlap(_code_partition, 1, 0, codebook, list(repairs or []), meta=meta)
+    return sentences.map_partitions(_code_partition, codebook, list(repairs or []), meta=meta)
