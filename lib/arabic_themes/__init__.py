@@ -33,6 +33,7 @@ from arabic_themes.display import highlighted_sentences, rtl_html, rtl_table
 from arabic_themes.errors import InputError, InputNotFoundError
 from arabic_themes.glosses import add_glosses, gloss_for, load_glosses
 from arabic_themes.keyness import load_spelling_variants, top_terms, weighted_log_odds, word_counts
+from arabic_themes.learned import LearnedModel, load_learned, train_learned
 from arabic_themes.normalisation import GlueRepair, NormalizedText, load_glue_repairs, normalize, normalize_word
 from arabic_themes.plotting import (
     THEME_COLORS,
@@ -116,6 +117,7 @@ __all__ = [
     "InputNotFoundError",
     "kwic",
     "Labelled",
+    "LearnedModel",
     "load_actors",
     "load_codebook_history",
     "load_codebook",
@@ -123,6 +125,7 @@ __all__ = [
     "load_cues",
     "load_glosses",
     "load_glue_repairs",
+    "load_learned",
     "load_reference",
     "load_run_in_headings",
     "load_spelling_variants",
@@ -161,6 +164,7 @@ __all__ = [
     "theme_color",
     "THEME_COLORS",
     "theme_colors",
+    "train_learned",
     "theme_table",
     "top_terms",
     "validate",

@@ -24,6 +24,10 @@ support is not Russia's, unless Russia is named too.
 
 A theme may give a ``color`` (``#rrggbb``) for figures and QDA exports; themes without one take
 the colour-blind-safe :data:`PALETTE` in codebook order (:func:`theme_colors`).
+
+A codebook may name a learned model (``learned: model.json``, a path relative to the codebook's folder;
+:mod:`arabic_themes.learned`) whose decisions are added to the indicators'; without it, coding uses the
+indicators alone.
 """
 
 from __future__ import annotations
@@ -36,6 +40,7 @@ from pathlib import Path
 import pandas as pd
 
 from arabic_themes.errors import InputError, read_yaml
+from arabic_themes.learned import LearnedModel, load_learned
 from arabic_themes.terms import TermError, compile_term
 
 __all__ = ["PALETTE", "Codebook", "CodebookError", "DropRule", "Indicator", "Theme", "load_codebook", "theme_colors"]
@@ -54,7 +59,7 @@ _THEME_KEYS = {
 }
 _DROP_KEYS = {"theme", "any", "unless", "note"}
 _INDICATOR_KEYS = {"id", "any", "all", "not", "context", "note"}
-_TOP_KEYS = {"version", "name", "unit", "description", "themes"}
+_TOP_KEYS = {"version", "name", "unit", "description", "themes", "learned"}
 _ID = re.compile(r"^[a-z][a-z0-9_]*$")
 _COLOR = re.compile(r"^#[0-9A-Fa-f]{6}$")
 
@@ -116,6 +121,7 @@ class Codebook:
     themes: tuple[Theme, ...]
     path: str = ""
     patterns: dict[str, re.Pattern[str]] = field(default_factory=dict, repr=False)
+    learned: LearnedModel | None = field(default=None, repr=False)  # optional model added to the indicators
 
     @property
     def theme_ids(self) -> list[str]:
@@ -311,7 +317,19 @@ def load_codebook(path: str | Path) -> Codebook:
                 raise CodebookError(
                     f"{path}: theme {t.id!r}: drop_when names unknown theme {rule.theme!r}; themes: {sorted(ids)}"
                 )
-    return Codebook(themes=tuple(themes), path=str(path), patterns=_compile_codebook(themes))
+    learned = None
+    if data.get("learned") is not None:
+        name = data["learned"]
+        if not isinstance(name, str) or not name.strip():
+            raise CodebookError(f"{path}: 'learned' must be the path of a learned model file (JSON)")
+        try:
+            learned = load_learned(path.parent / name.strip())
+        except InputError as exc:
+            raise CodebookError(f"{path}: learned model: {exc}") from None
+        unknown_themes = [t for t in learned.themes if t not in ids]
+        if unknown_themes:
+            raise CodebookError(f"{path}: the learned model codes theme(s) {unknown_themes} the codebook does not have")
+    return Codebook(themes=tuple(themes), path=str(path), patterns=_compile_codebook(themes), learned=learned)
 
 
 def _parse_drop_rules(raw: object, theme_id: str, where: str) -> tuple[DropRule, ...]:

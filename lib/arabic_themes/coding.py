@@ -24,7 +24,7 @@ are re-exported here, where they used to be defined.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from typing import Any
 
 import numpy as np
@@ -33,7 +33,7 @@ import pandas as pd
 from arabic_themes._batch import BATCH_CHARS, batches
 from arabic_themes._chars import LoneSurrogate, check_text
 from arabic_themes.codebook import Codebook, CodebookError, DropRule, Indicator, Theme, all_terms, load_codebook
-from arabic_themes.matcher import matcher_for
+from arabic_themes.matcher import matcher_for, tokenize
 from arabic_themes.normalisation import GlueRepair, _normalize, normalize
 from arabic_themes.terms import TermError, compile_term
 
@@ -171,14 +171,73 @@ def _code_batch(
     order = np.argsort(joined_start, kind="stable")
     unit_start = np.searchsorted(norm.offsets, joined_start[order], side="left")
     unit_end = np.searchsorted(norm.offsets, joined_end[order], side="left")
-    t_ids, a, b, unit = matcher.hits(norm.text, norm_codes, unit_start, unit_end)
+    tokens = tokenize(norm.text, norm_codes, unit_start, unit_end) if codebook.learned is not None else None
+    t_ids, a, b, unit = matcher.hits(norm.text, norm_codes, unit_start, unit_end, tokens)
     sent_of_hit = order[unit]
     raw_a = norm.offsets[a] - sent_base[sent_of_hit]
     raw_b = norm.offsets[b - 1] + 1 - sent_base[sent_of_hit]
-    # 3. indicators and drop_when rules, decided on all sentences at once
+    learned = None
+    if tokens is not None and codebook.learned is not None:  # the learned model: a sum over each unit's words
+        words = np.flatnonzero(tokens.inside)
+        sent_of_word = order[tokens.unit[words]]
+
+        def raw_spans(k: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+            w = words[k]
+            base = sent_base[sent_of_word[k]]
+            return norm.offsets[tokens.layout.starts[w]] - base, norm.offsets[tokens.layout.ends[w] - 1] + 1 - base
+
+        weights = codebook.learned.word_weights(tokens.type_strings())[tokens.types[words]]
+        learned = _learned_decisions(codebook, weights, sent_of_word, raw_spans, n_sent)
+    # 3. indicators, the learned model and drop_when rules, decided on all sentences at once
     previous = _previous_units(sentences) if look_back else np.full(n_sent, -1, dtype=np.int64)
-    flags, evidence = _decide(codebook, terms, t_ids, sent_of_hit, raw_a, raw_b, n_sent, previous)
+    flags, evidence = _decide(codebook, terms, t_ids, sent_of_hit, raw_a, raw_b, n_sent, previous, learned)
     return _result(sentences, codebook, flags, evidence)
+
+
+#: Evidence of the learned model: the words of a unit that raised the probability most, at most this many.
+LEARNED_EVIDENCE_WORDS = 3
+
+#: The learned model's decisions (sentences × codebook themes) and a function giving, for a theme and a mask of
+#: sentences, the evidence (sentence, raw start, raw end) of those sentences.
+_Learned = tuple[np.ndarray, Callable[[int, np.ndarray], tuple[np.ndarray, np.ndarray, np.ndarray]]]
+
+
+def _learned_decisions(
+    codebook: Codebook,
+    weights: np.ndarray,
+    sent_of_word: np.ndarray,
+    raw_spans: Callable[[np.ndarray], tuple[np.ndarray, np.ndarray]],
+    n_sent: int,
+) -> _Learned:
+    """Where the codebook's learned model codes each theme, and its evidence: in each sentence asked for, the (up
+    to :data:`LEARNED_EVIDENCE_WORDS`) words with the largest positive weight, first in the text on ties.
+
+    ``weights`` holds, per word of the text inside a sentence, its summed feature weights (words × model themes);
+    ``sent_of_word`` its sentence; ``raw_spans(k)`` the raw offsets of the words at positions ``k``.
+    """
+    model = codebook.learned
+    assert model is not None
+    fired = np.zeros((n_sent, len(codebook.themes)), dtype=bool)
+    column = {}
+    for k, theme in enumerate(model.themes):
+        j = codebook.theme_ids.index(theme)
+        column[j] = k
+        logit = model.intercepts[k] + np.bincount(sent_of_word, weights=weights[:, k], minlength=n_sent)
+        fired[:, j] = 1.0 / (1.0 + np.exp(-logit)) > model.thresholds[k]
+
+    def evidence(j: int, rows_wanted: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        w = weights[:, column[j]]
+        sel = np.flatnonzero(rows_wanted[sent_of_word] & (w > 0))  # words in text order
+        rows = sent_of_word[sel]
+        order = np.lexsort((sel, -w[sel], rows))  # by sentence, then largest weight, then text order
+        sel, rows = sel[order], rows[order]
+        first = np.concatenate(([True], rows[1:] != rows[:-1])) if len(rows) else np.zeros(0, dtype=bool)
+        rank = np.arange(len(rows)) - np.maximum.accumulate(np.where(first, np.arange(len(rows)), 0))
+        keep = rank < LEARNED_EVIDENCE_WORDS
+        starts, ends = raw_spans(sel[keep])
+        return rows[keep], starts, ends
+
+    return fired, evidence
 
 
 def _previous_units(sentences: pd.DataFrame) -> np.ndarray:
@@ -204,13 +263,16 @@ def _decide(
     raw_b: np.ndarray,
     n_sent: int,
     previous: np.ndarray,
+    learned: _Learned | None = None,
 ) -> tuple[np.ndarray, Any]:
     """Theme flags (``n_sent`` × themes, 0/1) and evidence strings from the term hits of all sentences.
 
     The one place where indicators (``any``/``all``/``not``/``context``) and ``drop_when`` rules
     are decided; both coders call it. A hit is term ``terms[t_ids[k]]`` in sentence
     ``sent_of_hit[k]`` at raw offsets ``raw_a[k]:raw_b[k]``; ``previous[i]`` is the sentence just
-    before sentence ``i`` in its article (-1: none), where a ``context`` group may be met.
+    before sentence ``i`` in its article (-1: none), where a ``context`` group may be met. ``learned``
+    (from :func:`_learned_decisions`) adds the learned model's decisions as one more indicator of each
+    theme, ``learned``, after the codebook's own, where it adds the theme.
     """
     term_index = {t: i for i, t in enumerate(terms)}
     # every set of terms the rules ask about (an indicator's group, its veto, a drop rule's terms) is a
@@ -244,6 +306,7 @@ def _decide(
     rank_theme: list[int] = []  # theme index of each rank
     fired_by_rank: list[np.ndarray] = []
     term_rank: list[tuple[int, int]] = []  # (term, rank): the term's hits are evidence of the indicator
+    extra: list[tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]] = []  # the learned model's evidence
     for j, theme in enumerate(codebook.themes):
         for ind in theme.indicators:
             rank = len(labels)
@@ -258,6 +321,16 @@ def _decide(
             flags[fired, j] = 1
             fired_by_rank.append(fired)
             term_rank.extend(sorted({(term_index[t], rank) for group in (*ind.groups, ind.context) for t in group}))
+        if learned is not None:
+            added = learned[0][:, j] & (flags[:, j] == 0)  # the model's evidence only where it adds the theme
+            if added.any():
+                rank = len(labels)
+                labels.append(f"{theme.id}/learned")
+                rank_theme.append(j)
+                flags[added, j] = 1
+                fired_by_rank.append(added)
+                rows, starts, ends = learned[1](j, added)
+                extra.append((rows, np.full(rows.size, rank, dtype=np.int64), starts, ends))
     # drop_when rules: decided on the coding before any theme is dropped; evidence goes with it
     index = {t.id: j for j, t in enumerate(codebook.themes)}
     before = flags.copy()
@@ -275,8 +348,14 @@ def _decide(
     ranks = pairs[np.repeat(pair_bounds[t_ids] - (np.cumsum(counts) - counts), counts) + np.arange(hit.size), 1]
     rows = sent_of_hit[hit]
     fired_matrix = np.stack(fired_by_rank, axis=1) if fired_by_rank else np.zeros((n_sent, 0), dtype=bool)
-    keep = fired_matrix[rows, ranks] & (flags[rows, np.asarray(rank_theme, dtype=np.int64)[ranks]] == 1)
-    return flags, _evidence_strings(n_sent, labels, rows[keep], ranks[keep], raw_a[hit[keep]], raw_b[hit[keep]])
+    theme_of_rank = np.asarray(rank_theme, dtype=np.int64)
+    keep = fired_matrix[rows, ranks] & (flags[rows, theme_of_rank[ranks]] == 1)
+    parts = [(rows[keep], ranks[keep], raw_a[hit[keep]], raw_b[hit[keep]])]
+    for rows_, ranks_, starts_, ends_ in extra:  # the learned model's words, unless its theme was dropped
+        kept = flags[rows_, theme_of_rank[ranks_]] == 1
+        parts.append((rows_[kept], ranks_[kept], starts_[kept], ends_[kept]))
+    row, rank_, start, end = (np.concatenate([p[k] for p in parts]).astype(np.int64) for k in range(4))
+    return flags, _evidence_strings(n_sent, labels, row, rank_, start, end)
 
 
 def _evidence_strings(
@@ -318,6 +397,7 @@ def code_sentences_naive(
     repairs = list(repairs or [])
     terms = list(codebook.patterns)
     hits: list[tuple[int, int, int, int]] = []  # (term, sentence, raw start, raw end)
+    words: list[tuple[str, int, int, int]] = []  # (normalised word, sentence, raw start, raw end)
     for row, (doc_id, start, end) in enumerate(
         zip(sentences["doc_id"], sentences["start"], sentences["end"], strict=True)
     ):
@@ -327,9 +407,20 @@ def code_sentences_naive(
             if m:
                 ra, rb = norm.raw_span(m.start(), m.end())
                 hits.append((t, row, start + ra, start + rb))
+        if codebook.learned is not None:
+            for m in re.finditer(r"\w+", norm.text):
+                ra, rb = norm.raw_span(m.start(), m.end())
+                words.append((m.group(0), row, start + ra, start + rb))
     t_ids, sent_of_hit, raw_a, raw_b = (np.asarray([h[k] for h in hits], dtype=np.int64) for k in range(4))
+    learned = None
+    if codebook.learned is not None:
+        weights = codebook.learned.word_weights([w[0] for w in words])
+        sent_of_word, word_a, word_b = (np.asarray([w[k] for w in words], dtype=np.int64) for k in (1, 2, 3))
+        learned = _learned_decisions(
+            codebook, weights, sent_of_word, lambda k: (word_a[k], word_b[k]), len(sentences)
+        )
     previous = _previous_units(sentences) if look_back else np.full(len(sentences), -1, dtype=np.int64)
-    flags, evidence = _decide(codebook, terms, t_ids, sent_of_hit, raw_a, raw_b, len(sentences), previous)
+    flags, evidence = _decide(codebook, terms, t_ids, sent_of_hit, raw_a, raw_b, len(sentences), previous, learned)
     return _result(sentences, codebook, flags, evidence)
 
 

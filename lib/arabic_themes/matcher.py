@@ -32,7 +32,7 @@ from arabic_themes._chars import classify_codes, runs
 from arabic_themes.rawregex import BUDGET_STEPS, RawRegex, compile_raw, first_chars
 from arabic_themes.terms import _GAP_MAX_WORDS, _PROCLITIC_FORMS, PRONOUN_SUFFIXES, _parse_term, _Term, _Word
 
-__all__ = ["Matcher", "matcher_for"]
+__all__ = ["Matcher", "Tokens", "matcher_for", "tokenize"]
 
 Hits = tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]  # term index, start, end, unit
 
@@ -190,6 +190,50 @@ def _token_types(
     return types, lengths[first], k1[first], k2[first], strings
 
 
+class Tokens:
+    """The ``\\w+`` tokens of a normalised text split into units, found once and shared by the matcher and a
+    codebook's learned model: the layout, the unit of each token (-1 outside every unit), and each token's type
+    (distinct word) with what identifies it (keys or string, :func:`_token_types`)."""
+
+    def __init__(
+        self, text: str, codes: np.ndarray, unit_starts: np.ndarray, unit_ends: np.ndarray, use_keys: bool = True
+    ):
+        self.layout = _Layout(codes)
+        starts, ends = self.layout.starts, self.layout.ends
+        unit = np.searchsorted(unit_starts, starts, side="right") - 1
+        self.inside = (unit >= 0) & (ends <= unit_ends[np.maximum(unit, 0)]) if unit_ends.size else unit >= 0
+        self.unit = np.where(self.inside, unit, -1)
+        self.use_keys = use_keys
+        self.types, self.lengths, self.k1, self.k2, self.strings = _token_types(
+            text, codes, self.layout.is_word, starts, ends, use_keys
+        )
+
+    def type_strings(self) -> list[str]:
+        """Every type as a string, in type order (keyed types decoded from their keys)."""
+        return _key_strings(self.lengths[: self.k1.size], self.k1, self.k2) + self.strings
+
+
+def tokenize(text: str, codes: np.ndarray, unit_starts: np.ndarray, unit_ends: np.ndarray) -> Tokens:
+    """The :class:`Tokens` of a normalised text (code points ``codes``) inside the given units."""
+    return Tokens(text, codes, np.asarray(unit_starts, dtype=np.int64), np.asarray(unit_ends, dtype=np.int64))
+
+
+_BYTE_CHAR = np.zeros(256, dtype=np.uint32)
+_BYTE_CHAR[1 : len(_KEY_CHARS) + 1] = _KEY_CHARS
+
+
+def _key_strings(lengths: np.ndarray, k1: np.ndarray, k2: np.ndarray) -> list[str]:
+    """The words whose keys are ``k1``, ``k2`` (the inverse of :func:`_string_keys`), all at once."""
+    if k1.size == 0:
+        return []
+    data = np.concatenate(
+        [k1.astype(">u8").view(np.uint8).reshape(-1, 8), k2.astype(">u8").view(np.uint8).reshape(-1, 8)], axis=1
+    )
+    chars = np.ascontiguousarray(_BYTE_CHAR[data])  # 0 past a word's end: dropped by the string dtype
+    words: list[str] = chars.view(f"<U{_KEY_MAX}").ravel().tolist()
+    return words
+
+
 class Matcher:
     """All hits of a set of terms (see the module docstring); built once per set of terms."""
 
@@ -285,10 +329,18 @@ class Matcher:
         bounds = np.searchsorted(pair_types, np.arange(n_keyed + len(strings) + 1))
         return pair_words, bounds
 
-    def hits(self, text: str, codes: np.ndarray, unit_starts: np.ndarray, unit_ends: np.ndarray) -> Hits:
+    def hits(
+        self,
+        text: str,
+        codes: np.ndarray,
+        unit_starts: np.ndarray,
+        unit_ends: np.ndarray,
+        tokens: Tokens | None = None,
+    ) -> Hits:
         """All hits in normalised ``text`` (code points ``codes``) inside the units
         ``unit_starts[i]:unit_ends[i]`` (sorted, not overlapping), as arrays (term index, start, end,
-        unit): every start of every term, none across units.
+        unit): every start of every term, none across units. ``tokens`` is the text's
+        :func:`tokenize` when the caller has it already.
 
         A word term reports, for each start, the end its regular expression would match on the unit
         alone (at each ``..`` gap the fewest words that still complete the term); a ``re:`` term what
@@ -297,16 +349,19 @@ class Matcher:
         unit_starts = np.asarray(unit_starts, dtype=np.int64)
         unit_ends = np.asarray(unit_ends, dtype=np.int64)
         found: list[Hits] = [self._regex_hits(t, r, f, text, codes, unit_starts, unit_ends) for t, r, f in self.regexes]
-        layout = _Layout(codes)
-        tok_start, tok_end, is_word = layout.starts, layout.ends, layout.is_word
+        if self.single_terms.size == 0 and not self.multi:
+            return _collect(found)
+        if tokens is None or tokens.use_keys != self.use_keys:
+            tokens = Tokens(text, codes, unit_starts, unit_ends, self.use_keys)
+        layout = tokens.layout
+        tok_start, tok_end = layout.starts, layout.ends
         n = tok_start.size
-        if n == 0 or (self.single_terms.size == 0 and not self.multi):
+        if n == 0:
             return _collect(found)
         # the unit of each token (-1 outside every unit): a term never spans two units
-        unit = np.searchsorted(unit_starts, tok_start, side="right") - 1
-        inside = (unit >= 0) & (tok_end <= unit_ends[np.maximum(unit, 0)])
-        tok_unit = np.append(np.where(inside, unit, -1), np.full(_GAP_MAX_WORDS + 2, -2))
-        types, lengths, k1, k2, strings = _token_types(text, codes, is_word, tok_start, tok_end, self.use_keys)
+        inside = tokens.inside
+        tok_unit = np.append(tokens.unit, np.full(_GAP_MAX_WORDS + 2, -2))
+        types, lengths, k1, k2, strings = tokens.types, tokens.lengths, tokens.k1, tokens.k2, tokens.strings
         flat, bounds = self._type_words(lengths, k1, k2, strings)
         per_type = np.diff(bounds)
         # every (atom, position) of a matched token inside a unit, sorted once by atom then position

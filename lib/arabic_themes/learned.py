@@ -1,0 +1,422 @@
+"""An optional learned component: a linear model over a unit's words and character n-grams, added to the indicators.
+
+The codebook's indicators are read and written by people; on text unlike the texts they were written from, they
+miss what they have no words for. A codebook may name a *learned model* (``learned: model.json``, next to the
+codebook): one logistic regression per theme over counts of the unit's words and of the character n-grams of each
+word (2 to 5 letters, the word padded with spaces), trained on hand-coded units. A unit gets the theme from the model
+when the model's probability exceeds the theme's threshold; the indicators and the model are combined by OR, before
+the ``drop_when`` rules. Where the model adds a theme no indicator gave, the evidence names it as the indicator
+``learned`` with the raw offsets of the (up to three) words that raised the probability most.
+
+Everything is deterministic and readable: the model is a JSON file of feature weights (no pickles), written by
+:func:`train_learned` from files in ``data/`` and regenerated with ``python -m arabic_themes.learned train FILE``
+from the training sets and settings the file itself records (a test checks that it is). The score of a unit is a sum
+over its words, so each distinct word is scored once and the coder stays fast. A codebook without ``learned`` codes
+exactly as before: the component is optional, and a user's own codebook needs no training data.
+
+The threshold of each theme is chosen by grouped cross-validation by article (:func:`cross_validate`): the model is
+trained without the articles it is scored on.
+"""
+
+from __future__ import annotations
+
+import argparse
+import dataclasses
+import hashlib
+import json
+import math
+import random
+import re
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+import pandas as pd
+
+from arabic_themes.errors import InputError, read_input_text
+from arabic_themes.normalisation import normalize
+
+if TYPE_CHECKING:
+    from arabic_themes.codebook import Codebook
+
+__all__ = [
+    "LearnedModel",
+    "cross_validate",
+    "load_learned",
+    "save_learned",
+    "text_features",
+    "token_features",
+    "train_learned",
+    "training_units",
+]
+
+FORMAT = "arabic-themes learned model 1"
+_WORD = re.compile(r"\w+")
+
+
+def token_features(token: str, ngrams: tuple[int, int] = (2, 5)) -> list[str]:
+    """The features of one normalised word: the word itself (``w:`` + word) and the character n-grams of the word
+    padded with a space on each side (so ``" ال"`` marks a word that starts with ال)."""
+    padded = f" {token} "
+    low, high = ngrams
+    grams = [padded[i : i + n] for n in range(low, high + 1) for i in range(len(padded) - n + 1)]
+    return ["w:" + token, *grams]
+
+
+def text_features(text: str, ngrams: tuple[int, int] = (2, 5)) -> list[str]:
+    """The features of a raw unit: those of every word (``\\w+``) of its normalised text, with repetitions."""
+    return [f for token in _WORD.findall(normalize(text).text) for f in token_features(token, ngrams)]
+
+
+@dataclass(eq=False)
+class LearnedModel:
+    """One linear model per theme over word and character n-gram counts (see the module docstring)."""
+
+    themes: tuple[str, ...]
+    intercepts: np.ndarray  # one per theme
+    thresholds: np.ndarray  # probability above which the model codes the theme, one per theme
+    weights: dict[str, np.ndarray]  # feature -> one weight per theme
+    ngrams: tuple[int, int] = (2, 5)
+    training: dict[str, Any] = field(default_factory=dict)  # how it was trained (recorded in the file)
+    path: str = ""
+    _cache: dict[str, np.ndarray] = field(default_factory=dict, repr=False)
+    _index: dict[str, int] = field(default_factory=dict, repr=False)
+    _matrix: np.ndarray = field(default_factory=lambda: np.zeros((0, 0)), repr=False)
+
+    def word_weights(self, tokens: Sequence[str]) -> np.ndarray:
+        """Per normalised word, its summed feature weights (words × themes). Each distinct word is scored once and
+        remembered; the sums are taken feature by feature in the same order whatever else is scored with it."""
+        cache = self._cache
+        if len(cache) > 1_000_000:  # bounded memory on a very large, varied archive
+            cache.clear()
+        missing = [t for t in dict.fromkeys(tokens) if t not in cache]
+        if missing:
+            if not self._index:
+                self._index.update((f, i) for i, f in enumerate(self.weights))
+                self._matrix = np.asarray(list(self.weights.values()), dtype=float).reshape(-1, len(self.themes))
+            index = self._index
+            rows: list[int] = []
+            found: list[int] = []
+            for k, token in enumerate(missing):
+                for f in token_features(token, self.ngrams):
+                    i = index.get(f)
+                    if i is not None:
+                        rows.append(k)
+                        found.append(i)
+            sums = np.zeros((len(missing), len(self.themes)))
+            np.add.at(sums, np.asarray(rows, dtype=np.int64), self._matrix[np.asarray(found, dtype=np.int64)])
+            cache.update(zip(missing, sums, strict=True))
+        if not len(tokens):
+            return np.zeros((0, len(self.themes)))
+        return np.stack([cache[t] for t in tokens])
+
+    def probabilities(self, texts: Iterable[str]) -> pd.DataFrame:
+        """The model's probability of each theme for raw units (one row per text, one column per theme)."""
+        rows = []
+        for text in texts:
+            tokens = _WORD.findall(normalize(str(text)).text)
+            rows.append(self.intercepts + self.word_weights(tokens).sum(axis=0))
+        logits = np.asarray(rows).reshape(-1, len(self.themes))
+        return pd.DataFrame(1.0 / (1.0 + np.exp(-logits)), columns=list(self.themes))
+
+
+def train_learned(
+    texts: Sequence[str],
+    labels: pd.DataFrame,
+    themes: Sequence[str],
+    *,
+    c: float = 0.03,
+    keep: int = 3000,
+    min_count: int = 2,
+    thresholds: Mapping[str, float] | None = None,
+    ngrams: tuple[int, int] = (2, 5),
+    sample_weight: Sequence[float] | None = None,
+) -> LearnedModel:
+    """Fit one L2 logistic regression per theme (balanced classes) on feature counts of ``texts``.
+
+    ``labels`` has one 0/1 column per theme. Features seen in fewer than ``min_count`` units are dropped; of the
+    rest, each theme keeps its ``keep`` largest weights (in absolute value) and the others are set to zero, so the
+    model file stays small. Deterministic: the solver is LBFGS from zero, features are sorted.
+    """
+    from sklearn.feature_extraction.text import CountVectorizer
+    from sklearn.linear_model import LogisticRegression
+
+    vectorizer = CountVectorizer(analyzer=lambda t: text_features(t, ngrams), min_df=min_count)
+    matrix = vectorizer.fit_transform(list(texts))
+    vocabulary = vectorizer.get_feature_names_out()
+    coefficients = np.zeros((len(vocabulary), len(themes)))
+    intercepts = np.zeros(len(themes))
+    for j, theme in enumerate(themes):
+        y = labels[theme].to_numpy(dtype=int)
+        model = LogisticRegression(C=c, class_weight="balanced", max_iter=5000, tol=1e-8)
+        model.fit(matrix, y, sample_weight=None if sample_weight is None else np.asarray(sample_weight))
+        w = model.coef_[0].copy()
+        if keep and len(w) > keep:
+            w[np.argsort(-np.abs(w), kind="stable")[keep:]] = 0.0
+        coefficients[:, j] = w
+        intercepts[j] = float(model.intercept_[0])
+    used = np.flatnonzero(np.abs(coefficients).sum(axis=1) > 0)
+    weights = {str(vocabulary[i]): coefficients[i] for i in used}
+    cut = np.asarray([(thresholds or {}).get(t, 0.5) for t in themes], dtype=float)
+    return LearnedModel(tuple(themes), intercepts, cut, weights, ngrams)
+
+
+# --- the file ------------------------------------------------------------------------------------------
+def save_learned(model: LearnedModel, path: str | Path) -> None:
+    """Write the model as JSON: settings, training record, intercepts, thresholds, and the weights of every kept
+    feature, one feature per line (rounded to 6 decimals and sorted, so the file is byte-identical when the model
+    is, and a change of the model is a readable diff)."""
+    head = {
+        "format": FORMAT,
+        "themes": list(model.themes),
+        "ngrams": list(model.ngrams),
+        "thresholds": [round(float(v), 6) for v in model.thresholds],
+        "training": model.training,
+        "intercepts": [round(float(v), 6) for v in model.intercepts],
+    }
+    lines = [f" {json.dumps(k, ensure_ascii=False)}: {json.dumps(v, ensure_ascii=False)}," for k, v in head.items()]
+    features = [
+        f"  {json.dumps(f, ensure_ascii=False)}: {json.dumps([round(float(v), 6) for v in model.weights[f]])}"
+        for f in sorted(model.weights)
+    ]
+    text = "{\n" + "\n".join(lines) + '\n "weights": {\n' + ",\n".join(features) + "\n }\n}\n"
+    Path(path).write_text(text, encoding="utf-8")
+
+
+def load_learned(path: str | Path) -> LearnedModel:
+    """Read a model written by :func:`save_learned`; a malformed file is an :class:`InputError` naming it."""
+    path = Path(path)
+    text = read_input_text(path, "learned model")
+    try:
+        data = json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise InputError(f"{path}, line {exc.lineno}: not valid JSON ({exc.msg})") from None
+    if not isinstance(data, dict) or data.get("format") != FORMAT:
+        raise InputError(f"{path}: not a learned model (expected \"format\": \"{FORMAT}\")")
+    themes = data.get("themes")
+    if not isinstance(themes, list) or not themes or not all(isinstance(t, str) and t for t in themes):
+        raise InputError(f"{path}: 'themes' must be a non-empty list of theme ids")
+    n = len(themes)
+
+    def numbers(key: str, value: object, length: int) -> np.ndarray:
+        if (
+            not isinstance(value, list)
+            or len(value) != length
+            or not all(isinstance(v, int | float) and not isinstance(v, bool) and math.isfinite(v) for v in value)
+        ):
+            raise InputError(f"{path}: {key} must be a list of {length} finite numbers")
+        return np.asarray(value, dtype=float)
+
+    intercepts = numbers("'intercepts'", data.get("intercepts"), n)
+    thresholds = numbers("'thresholds'", data.get("thresholds"), n)
+    if ((thresholds <= 0) | (thresholds >= 1)).any():
+        raise InputError(f"{path}: 'thresholds' must lie strictly between 0 and 1")
+    ngrams = data.get("ngrams", [2, 5])
+    if not (isinstance(ngrams, list) and len(ngrams) == 2 and all(isinstance(v, int) for v in ngrams)) or not (
+        1 <= ngrams[0] <= ngrams[1] <= 10
+    ):
+        raise InputError(f"{path}: 'ngrams' must be [low, high] with 1 <= low <= high <= 10")
+    raw = data.get("weights")
+    if not isinstance(raw, dict):
+        raise InputError(f"{path}: 'weights' must map features to lists of {n} numbers")
+    weights = {str(f): numbers(f"the weights of feature {f!r}", w, n) for f, w in raw.items()}
+    training: dict[str, Any] = data["training"] if isinstance(data.get("training"), dict) else {}
+    return LearnedModel(tuple(themes), intercepts, thresholds, weights, (ngrams[0], ngrams[1]), training, str(path))
+
+
+# --- training data and cross-validation ---------------------------------------------------------------
+def _sha256(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def training_units(sets: Sequence[Mapping[str, str]], base: str | Path, themes: Sequence[str]) -> pd.DataFrame:
+    """The hand-coded units named by ``sets`` (paths relative to ``base``), one row each: ``set, group, text`` and
+    one 0/1 column per theme. A set is either ``{"texts": csv}`` — loose sentences with a ``text`` column, each its own
+    group — or ``{"corpus": folder, "reference": csv}`` (optionally ``"run_in_headings": csv``) — a corpus segmented
+    as notebook 01 does and joined to its reference coding, grouped by article (its rows also keep ``doc_id,
+    sentence_id, start, end``, so its articles can be coded again)."""
+    from arabic_themes.corpus import load_corpus
+    from arabic_themes.reliability import align_reference, load_reference
+    from arabic_themes.segmentation import load_run_in_headings, segment
+
+    base = Path(base)
+    frames = []
+    for spec in sets:
+        if "texts" in spec:
+            path = base / spec["texts"]
+            table = pd.read_csv(path, dtype=str, keep_default_na=False)
+            frame = pd.DataFrame({"set": spec["texts"], "text": table["text"]})
+            frame["group"] = [f"{spec['texts']}#{i}" for i in range(len(frame))]
+            for t in themes:
+                frame[t] = table[t].astype(int).to_numpy()
+        elif "corpus" in spec:
+            corpus = load_corpus(base / spec["corpus"])
+            headings = load_run_in_headings(base / spec["run_in_headings"]) if "run_in_headings" in spec else None
+            units = segment(corpus, headings)
+            reference = load_reference(base / spec["reference"], themes)
+            for t in themes:
+                units[t] = 0
+            aligned = align_reference(units, reference, themes)
+            frame = pd.DataFrame({"set": spec["corpus"], "group": aligned["doc_id"], "text": aligned["text"]})
+            for key in ("doc_id", "sentence_id", "start", "end"):
+                frame[key] = aligned[key].to_numpy()
+            for t in themes:
+                frame[t] = aligned[f"{t}_reference"].to_numpy()
+        else:
+            raise InputError(f"training set {dict(spec)!r}: give 'texts' (a CSV) or 'corpus' and 'reference'")
+        frames.append(frame)
+    return pd.concat(frames, ignore_index=True)
+
+
+def cross_validate(
+    units: pd.DataFrame,
+    scored: np.ndarray | pd.Series,
+    codebook: Codebook,
+    thresholds: Sequence[float],
+    *,
+    folds: int = 5,
+    repeats: int = 3,
+    seed: int = 11,
+    **settings: Any,
+) -> pd.DataFrame:
+    """Grouped cross-validation of the whole coder — ``codebook``'s indicators OR a learned model — by article.
+
+    ``units`` come from :func:`training_units`; the units where ``scored`` is true must come from corpus sets (they
+    keep ``doc_id, sentence_id, start, end``). Their articles are split at random into ``folds`` folds, again for each
+    repeat; a model is trained on every unit outside the fold (``settings`` go to :func:`train_learned`), and the
+    fold's articles are coded with the codebook and that model at each threshold (the same for every theme).
+    Returns one row per repeat, threshold and scored unit: ``repeat, threshold``, the unit's ``doc_id,
+    sentence_id``, and per theme ``<theme>_coder`` (0/1) and ``<theme>_reference``.
+    """
+    from arabic_themes.coding import code_sentences
+
+    themes = codebook.theme_ids
+    scored = np.asarray(scored, dtype=bool)
+    groups = sorted(set(units.loc[scored, "group"]))
+    rows = []
+    for r in range(repeats):
+        order = groups[:]
+        random.Random(seed + r).shuffle(order)
+        for k in range(folds):
+            held = set(order[k::folds])
+            test = scored & units["group"].isin(held).to_numpy()
+            model = train_learned(units["text"][~test].tolist(), units[~test], themes, **settings)
+            sentences = units.loc[test, ["doc_id", "sentence_id", "start", "end", "text"]].astype(
+                {"sentence_id": "int64", "start": "int64", "end": "int64"}
+            )
+            for threshold in thresholds:
+                model.thresholds = np.full(len(themes), float(threshold))
+                coded = code_sentences(sentences, dataclasses.replace(codebook, learned=model))
+                frame = coded[["doc_id", "sentence_id"]].assign(repeat=r, threshold=float(threshold))
+                for t in themes:
+                    frame[f"{t}_coder"] = coded[t].to_numpy()
+                    frame[f"{t}_reference"] = units.loc[test, t].to_numpy()
+                rows.append(frame)
+    return pd.concat(rows, ignore_index=True)
+
+
+# --- the command: python -m arabic_themes.learned train FILE ------------------------------------------
+def retrain(path: str | Path) -> LearnedModel:
+    """Train the model again from what ``path`` records — its themes, n-gram range, thresholds and, under
+    ``training``, the training sets (paths relative to the file's folder) and settings — and return it, with the
+    record of the data it was trained on (file names and SHA-256). The file may hold only those fields (a new
+    model) or a trained model."""
+    path = Path(path)
+    try:
+        spec = json.loads(read_input_text(path, "learned model"))
+    except json.JSONDecodeError as exc:
+        raise InputError(f"{path}, line {exc.lineno}: not valid JSON ({exc.msg})") from None
+    themes = spec.get("themes") or []
+    training = dict(spec.get("training") or {})
+    sets = training.get("sets") or []
+    if not themes or not sets:
+        raise InputError(f"{path}: give 'themes' and, under 'training', the training 'sets'")
+    settings = training.get("settings") or {}
+    low, high = spec.get("ngrams", [2, 5])
+    units = training_units(sets, path.parent, themes)
+    model = train_learned(
+        units["text"].tolist(),
+        units,
+        themes,
+        c=float(settings.get("c", 0.03)),
+        keep=int(settings.get("keep", 3000)),
+        min_count=int(settings.get("min_count", 2)),
+        thresholds=dict(zip(themes, spec.get("thresholds") or [0.5] * len(themes), strict=True)),
+        ngrams=(int(low), int(high)),
+    )
+    files = sorted({p for s in sets for k, p in s.items() if k in ("texts", "reference", "run_in_headings")})
+    training["data"] = {f: _sha256(path.parent / f) for f in files}
+    training["units"] = len(units)
+    model.training = training
+    return model
+
+
+def cross_validation_table(
+    results: pd.DataFrame, themes: Sequence[str], parts: Mapping[str, str] | None = None
+) -> pd.DataFrame:
+    """Agreement of the cross-validated coding (:func:`cross_validate`) per threshold, theme and part: precision,
+    recall, F1 and Krippendorff's alpha, each the mean over the repeats. ``parts`` maps doc_id to a part name (e.g.
+    ``study``/``check``); every unit also counts in the part ``all``. Threshold 1 is the indicators alone."""
+    from arabic_themes.reliability import agreement
+
+    frame = results.assign(part="all")
+    if parts:
+        frame = pd.concat([frame, results.assign(part=results["doc_id"].map(parts))], ignore_index=True)
+        frame = frame[frame["part"].notna()]
+    rows = []
+    for (part, threshold, repeat), group in frame.groupby(["part", "threshold", "repeat"], sort=True):
+        scores = agreement(group, themes)
+        rows += [{"part": part, "threshold": threshold, "repeat": repeat, **r} for r in scores.to_dict("records")]
+    table = pd.DataFrame(rows)
+    return (
+        table.groupby(["part", "threshold", "theme"], sort=False)[["precision", "recall", "f1", "alpha"]]
+        .mean()
+        .reset_index()
+    )
+
+
+def main(argv: Sequence[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(prog="python -m arabic_themes.learned", description=__doc__.split("\n")[0])
+    sub = parser.add_subparsers(dest="command", required=True)
+    train = sub.add_parser("train", help="train the model again from the sets and settings its file records")
+    train.add_argument("file", type=Path)
+    cv = sub.add_parser("cv", help="grouped cross-validation of indicators OR model, by article, per threshold")
+    cv.add_argument("file", type=Path, help="the model file (its training sets and settings are used)")
+    cv.add_argument("--codebook", type=Path, required=True)
+    cv.add_argument("--scored", required=True, help="the corpus set whose articles are scored, as named in the file")
+    cv.add_argument("--parts", type=Path, help="CSV doc_id,part: report each part as well")
+    cv.add_argument("--thresholds", type=float, nargs="+", default=[0.5, 0.8, 0.9, 0.95, 0.99, 1.0])
+    cv.add_argument("--folds", type=int, default=5)
+    cv.add_argument("--repeats", type=int, default=3)
+    args = parser.parse_args(argv)
+    if args.command == "train":
+        model = retrain(args.file)
+        save_learned(model, args.file)
+        print(f"{args.file}: {len(model.weights)} features, trained on {model.training['units']} units")
+        return
+    from arabic_themes.codebook import load_codebook
+
+    codebook = load_codebook(args.codebook)
+    spec = json.loads(read_input_text(args.file, "learned model"))
+    training = spec.get("training") or {}
+    settings = {k: v for k, v in (training.get("settings") or {}).items() if k in ("c", "keep", "min_count")}
+    units = training_units(training.get("sets") or [], args.file.parent, codebook.theme_ids)
+    scored = (units["set"] == args.scored).to_numpy()
+    if not scored.any():
+        raise SystemExit(f"{args.file}: no training set named {args.scored!r}")
+    results = cross_validate(
+        units, scored, codebook, args.thresholds, folds=args.folds, repeats=args.repeats, **settings
+    )
+    parts = None
+    if args.parts:
+        table = pd.read_csv(args.parts, dtype=str, keep_default_na=False)
+        parts = dict(zip(table["doc_id"], table["part"], strict=True))
+    summary = cross_validation_table(results, codebook.theme_ids, parts)
+    with pd.option_context("display.width", 200, "display.max_rows", 500):
+        print(summary.round(3).to_string(index=False))
+
+
+if __name__ == "__main__":
+    main()
