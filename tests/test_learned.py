@@ -167,6 +167,26 @@ def test_learned_decisions_and_their_evidence_in_both_coders(tmp_path: Path) -> 
     assert code_texts(sentences["text"].tolist(), book)[["t", "u"]].values.tolist() == fast[["t", "u"]].values.tolist()
 
 
+def test_project_codebook_with_its_model_codes_alike_in_both_coders() -> None:
+    corpus = load_corpus(DATA / "annotations" / "real_dev")
+    sentences = segment(corpus)
+    book = load_codebook(DATA / "codebook.yaml")
+    assert book.learned is not None
+    fast = code_sentences(sentences, book, corpus)
+    naive = code_sentences_naive(sentences, book, corpus)
+    pd.testing.assert_frame_equal(fast[THEMES], naive[THEMES])
+    learned = parse_evidence(fast)
+    learned = learned[learned["indicator"] == "learned"]
+    assert len(learned) > 0
+    bounds = fast.set_index(["doc_id", "sentence_id"])
+    texts = dict(zip(corpus["doc_id"], corpus["text"], strict=True))
+    for row in learned.itertuples():  # whole words inside their own unit, at most three per unit and theme
+        unit = bounds.loc[(row.doc_id, row.sentence_id)]
+        word = texts[row.doc_id][row.start : row.end]
+        assert unit["start"] <= row.start < row.end <= unit["end"] and word.strip() == word and word
+    assert learned.groupby(["doc_id", "sentence_id", "theme"]).size().max() <= 3
+
+
 def test_model_file_records_its_training_sets_and_settings() -> None:
     data = json.loads((DATA / "learned_model.json").read_text(encoding="utf-8"))
     training = data["training"]
