@@ -13,7 +13,7 @@ import pytest
 
 from arabic_themes import load_corpus, segment
 from arabic_themes.codebook import CodebookError, load_codebook
-from arabic_themes.coding import code_sentences, code_sentences_naive, code_texts, parse_evidence
+from arabic_themes.coding import code_sentences, code_sentences_naive, code_texts, indicator_counts, parse_evidence
 from arabic_themes.errors import InputError
 from arabic_themes.learned import (
     LearnedModel,
@@ -156,6 +156,9 @@ def test_learned_decisions_and_their_evidence_in_both_coders(tmp_path: Path) -> 
         (3, "u", "قرة"),
     ]
     assert fast["evidence"].tolist() == naive["evidence"].tolist()
+    counts = indicator_counts(fast, book).set_index(["theme", "indicator"])
+    assert counts.loc[("t", "learned"), "units"] == counts.loc[("t", "learned"), "only_indicator"] == 1
+    assert counts.loc[("u", "learned"), "units"] == 1 and counts.loc[("u", "word"), "units"] == 1
     # where an indicator fires too, its words are the evidence and the model is not named
     both = "دعم ثم دعم وسوخوي."
     coded = code_sentences(segment(pd.DataFrame({"doc_id": ["d"], "text": [both]})), book, {"d": both})

@@ -459,16 +459,21 @@ def theme_table(coded: pd.DataFrame, theme_ids: Sequence[str]) -> pd.DataFrame:
 
 def indicator_counts(coded: pd.DataFrame, codebook: Codebook) -> pd.DataFrame:
     """Per indicator (codebook order, zeros included): in how many units it fired, and in how many
-    of those it was the only indicator of its theme — i.e. how much each theme rests on it."""
+    of those it was the only indicator of its theme — i.e. how much each theme rests on it. A codebook's
+    learned model is listed after a theme's indicators as ``learned`` (it is named only where it adds
+    the theme, so its units are all "only")."""
     fired = parse_evidence(coded).drop_duplicates(["doc_id", "sentence_id", "theme", "indicator"])
     per_unit = fired.groupby(["doc_id", "sentence_id", "theme"])["indicator"].transform("size")
     fired = fired.assign(alone=per_unit == 1)
     rows = []
     for theme in codebook.themes:
-        for ind in theme.indicators:
-            sel = fired[(fired["theme"] == theme.id) & (fired["indicator"] == ind.id)]
+        ids = [ind.id for ind in theme.indicators]
+        if codebook.learned is not None and theme.id in codebook.learned.themes:
+            ids.append("learned")
+        for ind_id in ids:
+            sel = fired[(fired["theme"] == theme.id) & (fired["indicator"] == ind_id)]
             rows.append(
-                {"theme": theme.id, "indicator": ind.id, "units": len(sel), "only_indicator": int(sel["alone"].sum())}
+                {"theme": theme.id, "indicator": ind_id, "units": len(sel), "only_indicator": int(sel["alone"].sum())}
             )
     return pd.DataFrame(rows, columns=["theme", "indicator", "units", "only_indicator"])
 
