@@ -170,11 +170,16 @@ def test_learned_decisions_and_their_evidence_in_both_coders(tmp_path: Path) -> 
     assert code_texts(sentences["text"].tolist(), book)[["t", "u"]].values.tolist() == fast[["t", "u"]].values.tolist()
 
 
-def test_project_codebook_with_its_model_codes_alike_in_both_coders() -> None:
+def test_project_codebook_with_the_model_codes_alike_in_both_coders(tmp_path: Path) -> None:
+    """The project codebook leaves the model out (data/README.md, version 8); named, both coders agree."""
+    assert load_codebook(DATA / "codebook.yaml").learned is None
+    text = (DATA / "codebook.yaml").read_text(encoding="utf-8")
+    (tmp_path / "codebook.yaml").write_text("learned: learned_model.json\n" + text, encoding="utf-8")
+    (tmp_path / "learned_model.json").write_bytes((DATA / "learned_model.json").read_bytes())
+    book = load_codebook(tmp_path / "codebook.yaml")
+    assert book.learned is not None
     corpus = load_corpus(DATA / "annotations" / "real_dev")
     sentences = segment(corpus)
-    book = load_codebook(DATA / "codebook.yaml")
-    assert book.learned is not None
     fast = code_sentences(sentences, book, corpus)
     naive = code_sentences_naive(sentences, book, corpus)
     pd.testing.assert_frame_equal(fast[THEMES], naive[THEMES])
@@ -188,6 +193,20 @@ def test_project_codebook_with_its_model_codes_alike_in_both_coders() -> None:
         word = texts[row.doc_id][row.start : row.end]
         assert unit["start"] <= row.start < row.end <= unit["end"] and word.strip() == word and word
     assert learned.groupby(["doc_id", "sentence_id", "theme"]).size().max() <= 3
+
+
+def test_words_scored_from_the_engine_keys_equal_words_scored_as_strings() -> None:
+    """The coder scores distinct words from the token engine's 64-bit keys; the sums equal the string path's."""
+    from arabic_themes.matcher import tokenize
+    from arabic_themes.normalisation import _normalize
+
+    text = "\n".join(load_corpus(DATA / "annotations" / "real_dev")["text"]) + " كلمةطويلةجداجداجداجدا Su-35 x_y"
+    norm, codes = _normalize(text, [])
+    tokens = tokenize(norm.text, codes, np.array([0]), np.array([len(norm.text)]))
+    assert tokens.strings  # some words are matched as strings (too long for two keys)
+    keyed = load_learned(DATA / "learned_model.json").type_weights(tokens.k1, tokens.k2, tokens.lengths, tokens.strings)
+    as_strings = load_learned(DATA / "learned_model.json").word_weights(tokens.type_strings())
+    assert np.array_equal(keyed, as_strings)
 
 
 def test_model_file_records_its_training_sets_and_settings() -> None:

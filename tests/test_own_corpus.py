@@ -140,8 +140,6 @@ def test_analyse_runs_every_notebook_into_its_own_folder(own_corpus: Path, tmp_p
     out = tmp_path / "results"
     codebook = tmp_path / "my codebook.yaml"
     codebook.write_bytes((PROJECT / "data" / "codebook.yaml").read_bytes())  # a custom codebook path
-    # with the learned model it names, which is looked for next to the codebook
-    (tmp_path / "learned_model.json").write_bytes((PROJECT / "data" / "learned_model.json").read_bytes())
     result = subprocess.run(
         [sys.executable, "-m", "arabic_themes.cli", "analyse", str(own_corpus), str(out), "--codebook", str(codebook)],
         capture_output=True, text=True, timeout=600,

@@ -186,7 +186,8 @@ def _code_batch(
             base = sent_base[sent_of_word[k]]
             return norm.offsets[tokens.layout.starts[w]] - base, norm.offsets[tokens.layout.ends[w] - 1] + 1 - base
 
-        weights = codebook.learned.word_weights(tokens.type_strings())[tokens.types[words]]
+        weights = codebook.learned.type_weights(tokens.k1, tokens.k2, tokens.lengths, tokens.strings)
+        weights = weights[tokens.types[words]]
         learned = _learned_decisions(codebook, weights, sent_of_word, raw_spans, n_sent)
     # 3. indicators, the learned model and drop_when rules, decided on all sentences at once
     previous = _previous_units(sentences) if look_back else np.full(n_sent, -1, dtype=np.int64)

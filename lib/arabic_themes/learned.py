@@ -53,6 +53,7 @@ __all__ = [
 ]
 
 FORMAT = "arabic-themes learned model 1"
+_BOUNDARY = 0xFF  # the byte of the padding space around a word in packed n-grams (no key character has it)
 _WORD = re.compile(r"\w+")
 
 
@@ -84,33 +85,122 @@ class LearnedModel:
     _cache: dict[str, np.ndarray] = field(default_factory=dict, repr=False)
     _index: dict[str, int] = field(default_factory=dict, repr=False)
     _matrix: np.ndarray = field(default_factory=lambda: np.zeros((0, 0)), repr=False)
+    _keys: tuple[Any, ...] = field(default=(), repr=False)
+
+    def _rows(self) -> tuple[dict[str, int], np.ndarray]:
+        """Feature -> row of the weight matrix (features × themes), built once."""
+        if not self._index:
+            self._index.update((f, i) for i, f in enumerate(self.weights))
+            self._matrix = np.asarray(list(self.weights.values()), dtype=float).reshape(-1, len(self.themes))
+        return self._index, self._matrix
+
+    def _sum(self, owner: np.ndarray, row: np.ndarray, n: int) -> np.ndarray:
+        """Per owner (0..n-1), the sum of the weight rows ``row`` it owns, added in (owner, row) order, so a word's
+        sum is the same float whichever way its features were found."""
+        _, matrix = self._rows()
+        order = np.lexsort((row, owner))
+        out = np.zeros((n, len(self.themes)))
+        np.add.at(out, owner[order], matrix[row[order]])
+        return out
 
     def word_weights(self, tokens: Sequence[str]) -> np.ndarray:
         """Per normalised word, its summed feature weights (words × themes). Each distinct word is scored once and
-        remembered; the sums are taken feature by feature in the same order whatever else is scored with it."""
+        remembered."""
         cache = self._cache
         if len(cache) > 1_000_000:  # bounded memory on a very large, varied archive
             cache.clear()
         missing = [t for t in dict.fromkeys(tokens) if t not in cache]
         if missing:
-            if not self._index:
-                self._index.update((f, i) for i, f in enumerate(self.weights))
-                self._matrix = np.asarray(list(self.weights.values()), dtype=float).reshape(-1, len(self.themes))
-            index = self._index
-            rows: list[int] = []
+            index, _ = self._rows()
+            owner: list[int] = []
             found: list[int] = []
             for k, token in enumerate(missing):
                 for f in token_features(token, self.ngrams):
                     i = index.get(f)
                     if i is not None:
-                        rows.append(k)
+                        owner.append(k)
                         found.append(i)
-            sums = np.zeros((len(missing), len(self.themes)))
-            np.add.at(sums, np.asarray(rows, dtype=np.int64), self._matrix[np.asarray(found, dtype=np.int64)])
+            sums = self._sum(np.asarray(owner, dtype=np.int64), np.asarray(found, dtype=np.int64), len(missing))
             cache.update(zip(missing, sums, strict=True))
         if not len(tokens):
             return np.zeros((0, len(self.themes)))
         return np.stack([cache[t] for t in tokens])
+
+    def type_weights(self, k1: np.ndarray, k2: np.ndarray, lengths: np.ndarray, strings: Sequence[str]) -> np.ndarray:
+        """:meth:`word_weights` of the distinct words of a text as the token engine gives them
+        (:class:`~arabic_themes.matcher.Tokens`): words packed in two 64-bit keys, scored with array operations
+        (n-grams packed the same way and looked up in sorted tables), then the other words as strings."""
+        n = k1.size
+        gram_keys, gram_rows, word_index, word_rows = self._key_tables()
+        owners, rows = [], []
+        if n:
+            # each word's bytes (big-endian keys), padded with a boundary byte on each side, as token_features does
+            data = np.concatenate(
+                [k1.astype(">u8").view(np.uint8).reshape(-1, 8), k2.astype(">u8").view(np.uint8).reshape(-1, 8)],
+                axis=1,
+            ).astype(np.uint64)
+            width = data.shape[1] + 2
+            padded = np.zeros((n, width), dtype=np.uint64)
+            padded[:, 0] = _BOUNDARY
+            padded[:, 1:-1] = data
+            padded[np.arange(n), lengths + 1] = _BOUNDARY
+            low, high = self.ngrams
+            for i in range(width - low + 1):
+                key = np.zeros(n, dtype=np.uint64)
+                for size in range(1, high + 1):
+                    if i + size > width:
+                        break
+                    key = (key << np.uint64(8)) | padded[:, i + size - 1]
+                    if size < low:
+                        continue
+                    valid = np.flatnonzero(i + size <= lengths + 2)
+                    if not valid.size or not gram_keys.size:
+                        continue
+                    packed = key[valid] | np.uint64(size << 48)
+                    at = np.minimum(np.searchsorted(gram_keys, packed), gram_keys.size - 1)
+                    hit = gram_keys[at] == packed
+                    owners.append(valid[hit])
+                    rows.append(gram_rows[at[hit]])
+            at = word_index.get_indexer(pd.MultiIndex.from_arrays([k1, k2]))  # exact, both keys
+            hit = np.flatnonzero(at >= 0)
+            owners.append(hit)
+            rows.append(word_rows[at[hit]])
+        owner = np.concatenate(owners) if owners else np.empty(0, dtype=np.int64)
+        row = np.concatenate(rows) if rows else np.empty(0, dtype=np.int64)
+        keyed = self._sum(owner.astype(np.int64), row.astype(np.int64), n)
+        return np.concatenate([keyed, self.word_weights(strings)]) if len(strings) else keyed
+
+    def _key_tables(self) -> tuple[Any, ...]:
+        """The features as the token engine's keys, built once: n-grams (bytes packed with their length, sorted)
+        and whole words (hashed like the engine's words). Features with a character a key cannot hold are only
+        found in words matched as strings, which can hold them."""
+        if not self._keys:
+            from arabic_themes.matcher import _CHAR_BYTE, _string_keys
+
+            index, _ = self._rows()
+            grams: list[tuple[int, int]] = []
+            words: list[tuple[int, int, int]] = []
+            for feature, row in index.items():
+                if feature.startswith("w:"):
+                    keys = _string_keys(feature[2:])
+                    if keys is not None:
+                        words.append((keys[0], keys[1], row))
+                    continue
+                codes = [ord(ch) for ch in feature]
+                if any(c > 0xFFFF or (c != 0x20 and not _CHAR_BYTE[c]) for c in codes):
+                    continue
+                key = 0
+                for c in codes:
+                    key = (key << 8) | (_BOUNDARY if c == 0x20 else int(_CHAR_BYTE[c]))
+                grams.append((key | (len(codes) << 48), row))
+            grams.sort()
+            gram_keys = np.asarray([g for g, _ in grams], dtype=np.uint64)
+            gram_rows = np.asarray([r for _, r in grams], dtype=np.int64)
+            word_k1 = np.asarray([w[0] for w in words], dtype=np.uint64)
+            word_k2 = np.asarray([w[1] for w in words], dtype=np.uint64)
+            word_rows = np.asarray([w[2] for w in words], dtype=np.int64)
+            self._keys = (gram_keys, gram_rows, pd.MultiIndex.from_arrays([word_k1, word_k2]), word_rows)
+        return self._keys
 
     def probabilities(self, texts: Iterable[str]) -> pd.DataFrame:
         """The model's probability of each theme for raw units (one row per text, one column per theme)."""
