@@ -189,8 +189,12 @@ def _code_batch(
         weights = codebook.learned.type_weights(tokens.k1, tokens.k2, tokens.lengths, tokens.strings)
         weights = weights[tokens.types[words]]
         learned = _learned_decisions(codebook, weights, sent_of_word, raw_spans, n_sent)
-    # 3. indicators, the learned model and drop_when rules, decided on all sentences at once
-    previous = _previous_units(sentences) if look_back else np.full(n_sent, -1, dtype=np.int64)
+    # 3. indicators, the learned model and drop_when rules, decided on all sentences at once; the unit
+    #    before each sentence is the one before it in the joined text (``order``), if of the same article
+    previous = np.full(n_sent, -1, dtype=np.int64)
+    if look_back and n_sent > 1:
+        same = sent_doc[order[1:]] == sent_doc[order[:-1]]
+        previous[order[1:][same]] = order[:-1][same]
     flags, evidence = _decide(codebook, terms, t_ids, sent_of_hit, raw_a, raw_b, n_sent, previous, learned)
     return _result(sentences, codebook, flags, evidence)
 
