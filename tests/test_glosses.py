@@ -240,3 +240,26 @@ def test_add_glosses_by_word_and_its_errors(glosses: pd.DataFrame) -> None:
         add_glosses(table, glosses)
     with pytest.raises(ValueError, match="by must be"):
         gloss_for(table, glosses, by="sentence")
+
+
+# --- the gloss of the unit that holds a span -------------------------------------------------------
+
+
+def test_unit_gloss_finds_the_unit_holding_a_span_or_a_quoted_text(
+    glosses: pd.DataFrame, sentences: pd.DataFrame
+) -> None:
+    from arabic_themes.glosses import unit_gloss
+
+    unit = sentences.iloc[5]
+    own = gloss_for(sentences.iloc[[5]], glosses, kinds=("unit",)).iloc[0]
+    assert own
+    inside = pd.DataFrame({"doc_id": [unit.doc_id], "start": [unit.start + 3]})
+    assert unit_gloss(inside, sentences, glosses).tolist() == [own]
+    # a span in a gap between units, or in another article, has none
+    nowhere = pd.DataFrame({"doc_id": ["nowhere", unit.doc_id], "start": [0, unit.end + 10_000]})
+    assert unit_gloss(nowhere, sentences, glosses).tolist() == ["", ""]
+    # by text: a piece of the unit, its spaces changed
+    piece = " ".join(unit.text.split()[1:4]).replace(" ", "  ")
+    quoted = pd.DataFrame({"doc_id": [unit.doc_id], "quote": [piece]}, index=[7])
+    result = unit_gloss(quoted, sentences, glosses, text="quote")
+    assert result.index.tolist() == [7] and result.tolist() == [own]

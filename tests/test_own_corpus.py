@@ -116,6 +116,7 @@ def test_init_corpus_writes_a_template_without_touching_the_texts(own_corpus: Pa
 def test_parameters_never_apply_the_projects_corpus_specific_files(own_corpus: Path, tmp_path: Path) -> None:
     params = analysis_parameters(own_corpus, tmp_path / "out")
     assert params["RUN_IN_HEADINGS"] == params["CLAIMS"] == params["TIMELINE"] == params["REFERENCE"] == ""
+    assert params["GLOSSES"] == ""  # the project's glosses are of its own articles
     assert params["EARLIER_CODEBOOKS"] == params["DEVELOPMENT_SETS"] == params["TEST_SET"] == ""
     assert params["CODEBOOK"].endswith("data/codebook.yaml")
     assert params["OUTPUT"] == "../processed" and params["FIGURES"] == "../figures"  # run in OUT/notebooks

@@ -83,6 +83,7 @@ def _per_doc(coded: pd.DataFrame, ids: Sequence[str]) -> tuple[list[str], np.nda
     hits = grouped[list(ids)].sum().reindex(order).to_numpy(dtype=int)
     return order, units, hits
 
+
 # --- keeping tables and figures readable at any size -----------------------------------------------
 
 

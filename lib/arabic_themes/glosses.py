@@ -20,7 +20,7 @@ import pandas as pd
 
 from arabic_themes.errors import InputError, read_input_text
 
-__all__ = ["COLUMNS", "SPAN_KINDS", "WORD_KINDS", "add_glosses", "gloss_for", "load_glosses"]
+__all__ = ["COLUMNS", "SPAN_KINDS", "WORD_KINDS", "add_glosses", "gloss_for", "load_glosses", "unit_gloss"]
 
 COLUMNS = ["kind", "doc_id", "start", "end", "term", "arabic", "english"]
 SPAN_KINDS = ("unit", "quotation", "term", "claim")  # keyed by doc_id, start, end (also the join preference)
@@ -167,3 +167,37 @@ def add_glosses(
     if column in frame.columns:
         raise ValueError(f"the table already has a column {column!r}; pass another name with column=")
     return frame.assign(**{column: gloss_for(frame, glosses, kinds=kinds, by=by, word_column=word_column)})
+
+
+def unit_gloss(frame: pd.DataFrame, units: pd.DataFrame, glosses: pd.DataFrame, *, text: str = "") -> pd.Series:
+    """The English gloss of the *unit* that holds each row of ``frame`` ("" where there is none).
+
+    ``units`` is the sentence table (``doc_id, start, end, text``). A row is placed by its
+    ``doc_id`` and ``start`` offset (a concordance line, a quoted span) — or, with ``text``, by the
+    first unit of its article whose text contains that column's text (an anchor example quoted
+    without offsets; spaces compared loosely). Use it where the span itself has no gloss of its own:
+    the English is then the whole sentence's.
+    """
+    lookup = gloss_for(units, glosses, kinds=("unit",))
+    by_doc: dict[str, pd.DataFrame] = {
+        str(d): g.sort_values("start", kind="stable")
+        for d, g in units.assign(_english=lookup.to_numpy()).groupby("doc_id", sort=False)
+    }
+    values: list[str] = []
+    for i in range(len(frame)):
+        doc = str(frame["doc_id"].iloc[i])
+        group = by_doc.get(doc)
+        found = ""
+        if group is not None and text:
+            wanted = " ".join(str(frame[text].iloc[i]).split())
+            for unit_text, english in zip(group["text"], group["_english"], strict=True):
+                if wanted and wanted in " ".join(str(unit_text).split()):
+                    found = str(english)
+                    break
+        elif group is not None:
+            start = int(frame["start"].iloc[i])
+            at = int(group["start"].searchsorted(start, side="right")) - 1
+            if at >= 0 and start < int(group["end"].iloc[at]):
+                found = str(group["_english"].iloc[at])
+        values.append(found)
+    return pd.Series(values, index=frame.index, dtype=object, name="english")

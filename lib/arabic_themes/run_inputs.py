@@ -31,12 +31,12 @@ def analysis_parameters(
     The notebooks run in ``OUT/notebooks``, so they write to ``../processed`` and ``../figures``
     (``out`` is accepted for compatibility; the paths do not depend on it). Files a corpus may
     bring along (``run_in_headings.csv``, ``glued_words.csv``, ``actors.yaml``,
-    ``attribution_cues.yaml``, ``spelling_variants.csv``, ``claims.csv``, ``timeline.csv``) are
-    taken from the corpus folder when present; the project's own lists are used for glued words,
-    actors, attribution cues and spelling variants otherwise; corpus-specific files of the project
-    (its run-in headings, claims, timeline, reference coding, the history of its codebook and its
-    hand-coded sentence sets) are never applied to another corpus. ``""`` tells a notebook that
-    there is no such file.
+    ``attribution_cues.yaml``, ``spelling_variants.csv``, ``claims.csv``, ``timeline.csv``,
+    ``glosses.csv``) are taken from the corpus folder when present; the project's own lists are used
+    for glued words, actors, attribution cues and spelling variants otherwise; corpus-specific files
+    of the project (its run-in headings, claims, timeline, English glosses, reference coding, the
+    history of its codebook and its hand-coded sentence sets) are never applied to another corpus.
+    ``""`` tells a notebook that there is no such file.
     """
     corpus, data = Path(corpus).resolve(), Path(project).resolve() / "data"
 
@@ -65,6 +65,7 @@ def analysis_parameters(
         "SPELLING_VARIANTS": own("spelling_variants.csv", data / "spelling_variants.csv"),
         "CLAIMS": own("claims.csv"),
         "TIMELINE": own("timeline.csv"),
+        "GLOSSES": own("glosses.csv"),  # English glosses of the corpus's units; "" = no English column
         "OUTPUT": "../processed",
         "FIGURES": "../figures",
     }
@@ -124,6 +125,10 @@ def check_inputs(parameters: Mapping[str, str], *, max_file_mb: float | None = N
         _check_table(parameters["CLAIMS"], "claims table", _CLAIM_COLUMNS, doc_ids)
     if parameters.get("TIMELINE"):
         _check_table(parameters["TIMELINE"], "timeline", _TIMELINE_COLUMNS, doc_ids)
+    if parameters.get("GLOSSES"):
+        from arabic_themes.glosses import load_glosses
+
+        load_glosses(parameters["GLOSSES"], corpus)
     if parameters.get("REFERENCE"):
         themes = codebook.theme_ids
         reference = load_reference(parameters["REFERENCE"], themes)
