@@ -23,6 +23,7 @@ import pandas as pd
 __all__ = [
     "ARABIC_LETTERS",
     "evidence_names",
+    "evidence_preview",
     "highlighted_sentences",
     "isolate_arabic",
     "kwic_table",
@@ -91,6 +92,8 @@ def _cell_markup(match: re.Match[str]) -> str:
     if "<" not in body:
         if _first_strong_is_latin(body):
             body = isolate_arabic(body)
+            if tag == "th":  # a header such as "alef maqsura → ي" wraps before the arrow, not after it
+                body = body.replace(" → ", "\u00a0→\u00a0")
         body = _LONG_TOKEN.sub(lambda m: _BREAK_AFTER.sub("<wbr>", m.group(0)), body)
     if "dir=" not in attrs:
         attrs += ' dir="auto"'
@@ -212,6 +215,14 @@ def evidence_names(evidence: str, *, theme: str | None = None) -> str:
     return ", ".join(names)
 
 
+def evidence_preview(evidence: str, n: int = 2) -> str:
+    """The first ``n`` entries of an ``evidence`` string and how many more there are: the format, in
+    a table too narrow for all of it."""
+    entries = [e.strip() for e in str(evidence).split(";") if e.strip()]
+    more = f"; … (+{len(entries) - n})" if len(entries) > n else ""
+    return "; ".join(entries[:n]) + more
+
+
 def kwic_table(
     lines: pd.DataFrame,
     *,
@@ -222,13 +233,15 @@ def kwic_table(
     """A concordance (:func:`~arabic_themes.concordance.kwic`) that reads right to left.
 
     The table is laid out right to left: the article and offset at the right, then the words before
-    the keyword, the keyword and the words after it, as an Arabic reader meets them. With ``glosses``
+    the keyword, the keyword and the words after it, as an Arabic reader meets them, each on one line. With ``glosses``
     and ``units`` (the sentence table), an English column at the left gives the gloss of the whole
     unit the keyword stands in (the context may run past it).
     """
     from arabic_themes.glosses import unit_gloss
 
     table = lines[["doc_id", "start", "pre", "keyword", "post"]].copy()
+    for column in ("pre", "keyword", "post"):  # a concordance line does not wrap: no-break spaces
+        table[column] = table[column].str.replace(" ", "\u00a0", regex=False)
     if glosses is not None and units is not None:
         table["english (the whole unit)"] = unit_gloss(lines, units, glosses)
     return rtl_table(table, max_rows=max_rows, direction="rtl")

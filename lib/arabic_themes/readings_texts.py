@@ -117,7 +117,8 @@ def summary_coding(codebook: Codebook, coded: pd.DataFrame) -> str:
             "the words that fired, and the examples above show them in bold.",
             f"* Of the {_plural(n, 'unit')} of {_plural(coded['doc_id'].nunique(), 'article')}, each theme's share: "
             f"{shares}.",
-            "* Written: `coded_sentences.csv` and `theme_counts.csv`, and the same coding as a REFI-QDA project and "
+            "* Written: `coded_sentences.csv`, `theme_counts.csv` and `indicator_counts.csv`, and the same coding as a "
+            "REFI-QDA project and "
             "codebook for QDA software.",
         ]
     )
