@@ -38,9 +38,31 @@ from arabic_themes.readings_texts import (
     summary_coding,
     summary_corpus,
 )
+from arabic_themes.readings_validation import (
+    decisive_first,
+    interval_table,
+    meets_bar,
+    reading_corrected_shares,
+    reading_disagreements,
+    reading_scores,
+    reading_validation_sample,
+    reading_versions,
+    summary_validation,
+    versions_table,
+)
 
 __all__ = [
     "MAX_FIGURE_DOCS",
+    "decisive_first",
+    "interval_table",
+    "meets_bar",
+    "reading_corrected_shares",
+    "reading_disagreements",
+    "reading_scores",
+    "reading_validation_sample",
+    "reading_versions",
+    "summary_validation",
+    "versions_table",
     "evidence_words",
     "largest_docs",
     "percent",
