@@ -27,6 +27,7 @@ __all__ = [
     "highlighted_sentences",
     "isolate_arabic",
     "kwic_table",
+    "quotation_pairs",
     "rtl_html",
     "rtl_table",
     "versions_line",
@@ -245,6 +246,31 @@ def kwic_table(
     if glosses is not None and units is not None:
         table["english (the whole unit)"] = unit_gloss(lines, units, glosses)
     return rtl_table(table, max_rows=max_rows, direction="rtl")
+
+
+def quotation_pairs(pairs: pd.DataFrame, quotes: pd.DataFrame) -> pd.DataFrame:
+    """The pairs of :func:`~arabic_themes.quotations.compare_quotations` one quotation per row — two
+    rows a pair, numbered — so that each quotation can have its English beside it: ``pair, doc_id,
+    sentence_id, start, end, speaker, quote, similarity, verdict`` (offsets from ``quotes``)."""
+    rows = []
+    for number, p in enumerate(pairs.itertuples(index=False), start=1):
+        for side in ("a", "b"):
+            rows.append(
+                {
+                    "pair": number,
+                    "doc_id": getattr(p, f"doc_{side}"),
+                    "sentence_id": getattr(p, f"sentence_{side}"),
+                    "speaker": getattr(p, f"speaker_{side}"),
+                    "quote": getattr(p, f"quote_{side}"),
+                    "similarity": p.similarity if side == "a" else float("nan"),
+                    "verdict": p.verdict if side == "a" else "",
+                }
+            )
+    columns = ["pair", "doc_id", "sentence_id", "speaker", "quote", "similarity", "verdict"]
+    table = pd.DataFrame(rows, columns=columns)
+    key = ["doc_id", "sentence_id", "quote"]
+    table = table.merge(quotes[[*key, "start", "end"]].drop_duplicates(key), on=key, how="left")
+    return table[["pair", "doc_id", "sentence_id", "start", "end", "speaker", "quote", "similarity", "verdict"]]
 
 
 def highlighted_sentences(

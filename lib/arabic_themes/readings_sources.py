@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 
 import pandas as pd
 
@@ -77,23 +77,33 @@ def reading_timeline(events: pd.DataFrame) -> str:
     )
 
 
-def reading_keyness(top: pd.DataFrame, *, label: str = "as_written") -> str:
-    """The words that set articles apart: the strongest z, and each article's top words (a few articles)."""
+def reading_keyness(
+    top: pd.DataFrame, *, label: str = "as_written", english: Mapping[str, str] | None = None
+) -> str:
+    """The words that set articles apart: the strongest z, and each article's top words (a few articles).
+
+    With ``english`` (normalised word → gloss, e.g. from the word glosses), each word's English follows it.
+    """
+
+    def word(row_word: object, row_label: object, count: object) -> str:
+        gloss = (english or {}).get(str(row_word), "")
+        return f"{_ar(row_label)} ({'*' + gloss + '*, ' if gloss else ''}×{int(str(count))})"
+
     if not len(top):
         return "**Reading.** No word is used at least twice in one article and distinctively: nothing stands out."
     best = top.sort_values(["z", "count"], ascending=False, kind="stable").iloc[0]
+    gloss = (english or {}).get(str(best["word"]), "") if "word" in top else ""
     text = (
-        f"**Reading.** The most distinctive word is {_ar(best[label])} in {_doc(str(best['doc_id']))} "
-        f"(z = {float(best['z']):.1f}, ×{int(best['count'])})."
+        f"**Reading.** The most distinctive word is {_ar(best[label])}{f' (*{gloss}*)' if gloss else ''} in "
+        f"{_doc(str(best['doc_id']))} (z = {float(best['z']):.1f}, ×{int(best['count'])})."
     )
     docs = list(dict.fromkeys(top["doc_id"]))
+    words = top["word"] if "word" in top else top[label]
     parts = []
     for doc_id in docs[:_MAX_LISTED]:
-        words = top[top["doc_id"] == doc_id].head(3)
-        parts.append(
-            f"{_doc(doc_id)}: "
-            + ", ".join(f"{_ar(w)} (×{int(c)})" for w, c in zip(words[label], words["count"], strict=True))
-        )
+        rows = top[top["doc_id"] == doc_id].head(3)
+        listed = zip(words[rows.index], rows[label], rows["count"], strict=True)
+        parts.append(f"{_doc(doc_id)}: " + ", ".join(word(w, a, c) for w, a, c in listed))
     text += (
         " Top words: "
         + "; ".join(parts)
