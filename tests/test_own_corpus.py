@@ -37,6 +37,9 @@ PROJECT_DOC_IDS = ["limited_support", "putins_calculus", "middle_east_news", "no
 PROJECT_PHRASES = [
     "169", "76 of", "45 %", "86 %", "19 of 22", "30 claims", "Of 30", "500 of the 507", "five articles",
     "eight quotations", "Kozhanov", "Pothier", "treaty date", "17 vs 27 January",
+    # notebook 03: the project's agreement, versions and sets
+    "F1 0.98", "F1 0.68", "0.47 → 0.68", "119 sentences", "Seven differences", "version 7", "nine sets",
+    "heldout_sentences",
 ]  # fmt: skip
 TWO_THEMES = """\
 version: 1
@@ -228,6 +231,11 @@ def test_analyse_validates_against_a_reference_coding_of_the_own_corpus(own_corp
     history = list(csv.DictReader((out / "processed" / "agreement_by_version.csv").open(encoding="utf-8")))
     assert {(r["codebook"], r["sentences"]) for r in history} == {("current", "corpus")}  # not the project's history
     assert (out / "figures" / "agreement_by_version.png").is_file()
+    assert not [c for c in nb["cells"] if "project-corpus" in c["metadata"].get("tags", [])]
+    _assert_speaks_only_of_its_corpus(out)  # notebook 03 too: no number, doc_id or set of the project
+    prose, _ = _notebook_text(out / "notebooks" / "03_validate_coding.ipynb")
+    n = expected["units"]
+    assert f"On the {n} units coded by both, the coder" in prose  # the readings are computed from this run
     assert _project_state() == before
 
 
@@ -320,7 +328,9 @@ def test_readme_dask_snippet_reads_a_file_that_exists() -> None:
     assert paths and all((PROJECT / p).is_file() for p in paths), paths
 
 
-@pytest.mark.parametrize("name", ["01_load_texts", "02_code_themes", "04_plot_themes", "05_compare_sources"])
+@pytest.mark.parametrize(
+    "name", ["01_load_texts", "02_code_themes", "03_validate_coding", "04_plot_themes", "05_compare_sources"]
+)
 def test_only_cells_tagged_project_corpus_name_the_projects_articles_or_themes(name: str) -> None:
     """What analyse keeps of a notebook names no article and no theme id of the project (fast check; the end-to-end
     test above runs them)."""

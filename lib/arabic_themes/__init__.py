@@ -29,9 +29,9 @@ from arabic_themes.coding import (
 from arabic_themes.concordance import kwic
 from arabic_themes.corpus import CorpusError, add_metadata_rows, load_corpus, read_text, write_metadata_template
 from arabic_themes.describe import corpus_sizes, normalisation_changes, normalisation_examples
-from arabic_themes.display import highlighted_sentences, rtl_html, rtl_table
+from arabic_themes.display import highlighted_sentences, isolate_arabic, kwic_table, rtl_html, rtl_table
 from arabic_themes.errors import InputError, InputNotFoundError
-from arabic_themes.glosses import add_glosses, gloss_for, load_glosses
+from arabic_themes.glosses import add_glosses, gloss_for, load_glosses, unit_gloss
 from arabic_themes.keyness import load_spelling_variants, top_terms, weighted_log_odds, word_counts
 from arabic_themes.learned import LearnedModel, load_learned, train_learned
 from arabic_themes.normalisation import GlueRepair, NormalizedText, load_glue_repairs, normalize, normalize_word
@@ -110,12 +110,14 @@ __all__ = [
     "gloss_for",
     "GlueRepair",
     "highlighted_sentences",
+    "isolate_arabic",
     "house_style",
     "Indicator",
     "indicator_counts",
     "InputError",
     "InputNotFoundError",
     "kwic",
+    "kwic_table",
     "Labelled",
     "LearnedModel",
     "load_actors",
@@ -167,6 +169,7 @@ __all__ = [
     "train_learned",
     "theme_table",
     "top_terms",
+    "unit_gloss",
     "validate",
     "weighted_log_odds",
     "word_counts",
