@@ -66,7 +66,7 @@ def test_rtl_table_plain_copy_is_cut_and_html_isolates_arabic_in_english_cells()
     assert max(len(line) for line in repr(table).splitlines()) < 60  # not padded to the sentence's length
     assert "روسيا روسيا روسيا ر…" in repr(table)
     markup = table._repr_html_()
-    assert "hamza seat\u00a0→\u00a0\u2068و\u2069/\u2068ي\u2069" in markup  # isolated, no wrap at →
+    assert "hamza seat\u00a0→\u00a0\u2068و\u2069/\u2060\u2068ي\u2069" in markup  # isolated, no wrap at → or /
     assert f'<td dir="auto">{long}</td>' in markup  # an Arabic cell: left as it is
     assert "strategic_<wbr>ambiguity" in markup  # a long identifier may wrap
 

@@ -210,3 +210,132 @@ def test_largest_docs_keeps_corpus_order(n: int, expected: list[str]) -> None:
     assert readings.largest_docs(frame, n) == expected
     assert readings.shown_note(2, 3, "articles", "x.csv") == "*Showing 2 of 3 articles; all of them are in `x.csv`.*"
     assert readings.shown_note(3, 3) == ""
+
+
+def test_keyness_reading_glosses_each_word() -> None:
+    top = pd.DataFrame(
+        {
+            "doc_id": ["a", "b"],
+            "word": ["بوتين", "ترامب"],
+            "as_written": ["بوتين", "ترامب"],
+            "count": [11, 7],
+            "z": [2.2, 1.5],
+        }
+    )
+    text = readings.reading_keyness(top, english={"بوتين": "Putin"})
+    assert "most distinctive word is \u2068بوتين\u2069 (*Putin*) in `a`" in text
+    assert "`a`: \u2068بوتين\u2069 (*Putin*, ×11); `b`: \u2068ترامب\u2069 (×7)" in text  # no gloss: the count alone
+
+
+# --- notebook 03 ---------------------------------------------------------------------------------
+
+
+def _scores(f1: list[float], alpha: list[float], n: int = 40) -> pd.DataFrame:
+    return pd.DataFrame(
+        {
+            "theme": ["economy", "diplomacy"],
+            "n": [n, n],
+            "precision": [1.0, 0.5],
+            "recall": [0.8, 0.75],
+            "f1": f1,
+            "kappa": alpha,
+            "alpha": alpha,
+            "reference_1": [5, 4],
+            "coder_1": [4, 6],
+        }
+    )
+
+
+def test_validation_scores_decisive_first_and_the_bar() -> None:
+    scores = _scores([0.89, 0.6], [0.85, 0.4])
+    table = readings.decisive_first(scores)
+    assert list(table.columns[:4]) == ["theme", "f1", "alpha", "meets_bar"]
+    assert table["meets_bar"].tolist() == [True, False]
+    text = readings.reading_scores(scores, THEMES, unit="sentence")
+    assert text.startswith("**Reading.** On the 40 sentences coded by both, the coder meets the bar")
+    assert "for *Economy* only: *Economy* F1 0.89, α 0.85 (precision 1.00, recall 0.80); *Diplomacy* F1 0.60" in text
+    assert "for every theme" in readings.reading_scores(_scores([0.9, 0.9], [0.9, 0.81]), THEMES)
+    assert "for no theme" in readings.reading_scores(_scores([0.9, 0.84], [0.79, 0.9]), THEMES)  # both bars count
+
+
+def test_disagreements_reading_counts_misses_additions_and_units() -> None:
+    diffs = pd.DataFrame(
+        {
+            "theme": ["economy", "economy", "diplomacy"],
+            "kind": [
+                "reference only (false negative)",
+                "coder only (false positive)",
+                "reference only (false negative)",
+            ],
+            "doc_id": ["a", "a", "a"],
+            "start": [0, 10, 0],
+        }
+    )
+    text = readings.reading_disagreements(diffs, THEMES, 6)
+    assert text == (
+        "**Reading.** 3 differences in 2 units of 6: 2 misses (reference only) and 1 addition (coder only). "
+        "By theme: *Economy* 2 and *Diplomacy* 1."
+    )
+    assert "agree on every unit" in readings.reading_disagreements(diffs.iloc[:0], THEMES, 6)
+
+
+def _history() -> pd.DataFrame:
+    rows = []
+    f1 = {("v1", "corpus"): 0.6, ("v1", "test set"): 0.5, ("v2 (current)", "corpus"): 0.95,
+          ("v2 (current)", "test set"): 0.7, ("v1", "set 1"): 0.55, ("v2 (current)", "set 1"): 0.9}  # fmt: skip
+    for (version, sentences), value in f1.items():
+        for theme, shift in (("economy", 0.0), ("diplomacy", 0.1)):
+            rows.append({"codebook": version, "sentences": sentences, "theme": theme, "f1": value + shift})
+    frame = pd.DataFrame(rows)
+    # v2 was revised after the corpus and set 1: its scores there (and v1's nowhere) are fitted
+    frame["fitted"] = (frame["codebook"] == "v2 (current)") & frame["sentences"].isin(["corpus", "set 1"])
+    return frame
+
+
+def test_versions_table_and_reading_state_fitted_unseen_and_the_test_set() -> None:
+    history = _history()
+    first = history[((history["codebook"] == "v1") & (history["sentences"] == "corpus"))
+                    | ((history["codebook"] == "v2 (current)") & (history["sentences"] == "set 1"))]  # fmt: skip
+    table = readings.versions_table(
+        history, ["economy", "diplomacy"], {"test set": history[history["sentences"] == "test set"]}
+    )
+    assert table.columns.tolist() == ["codebook", "test set · economy", "test set · diplomacy"]
+    assert table["test set · diplomacy"].round(2).tolist() == [0.6, 0.8]
+    text = readings.reading_versions(history, THEMES, first)
+    assert text.startswith("**Reading.** 2 codebook versions on 3 sets of sentences.")
+    assert "The current version, v2, scores F1 0.90–1.05 on the 2 sets it or an earlier version was revised" in text
+    assert "before anyone read its misses, v2 scores F1 *Economy* 0.90 and *Diplomacy* 1.00 (set 1)" in text
+    assert "On the test set, which no version was revised against, F1 went from v1 to v2: *Economy* 0.50 → 0.70" in text
+    alone = history[(history["codebook"] == "v1") & (history["sentences"] == "corpus")].drop(columns="fitted")
+    assert "Only the current codebook on this corpus" in readings.reading_versions(alone, THEMES)
+
+
+def test_sample_readings_and_interval_table() -> None:
+    def row(theme: str, value: float, lo: float, hi: float) -> dict[str, object]:
+        metrics = {
+            f"{m}{s}": v
+            for m in ("precision", "recall", "f1", "alpha")
+            for s, v in (("", value), ("_lo", lo), ("_hi", hi))
+        }
+        return {"theme": theme, "n": 20, **metrics}
+
+    sample = pd.DataFrame([row("economy", 0.9, 0.8, 1.0), row("diplomacy", 1.0, 1.0, 1.0)])
+    every = pd.DataFrame([row("economy", 0.85, 0.8, 0.9), row("diplomacy", 0.7, 0.6, 0.8)])
+    table = readings.interval_table(sample, every)
+    assert table.loc[0, "F1, sample [95 %]"] == "0.90 [0.80–1.00]" and table.loc[1, "α, every unit"] == "0.70"
+    text = readings.reading_validation_sample(sample, every, THEMES, 20, 50)
+    assert "With 20 of 50 units coded by hand" in text
+    economy = "**Economy**: F1 0.90 [0.80–1.00] and α 0.90 [0.80–1.00] from the sample; F1 0.85 and α 0.85 from"
+    assert economy + " every unit — inside" in text
+    assert "**Diplomacy**" in text and "outside the sample's intervals. The sample holds no disagreement" in text
+    shares = pd.DataFrame({"theme": ["economy"], "machine": [0.45], "estimate": [0.468], "lo": [0.42], "hi": [0.53],
+                           "human, every unit": [0.6]})  # fmt: skip
+    assert readings.reading_corrected_shares(shares, THEMES) == (
+        "* **Economy**: the coder marks 45 % of the units; corrected with the sample, 47 % [42 %–53 %]; the reference "
+        "coding of every unit gives 60 % (outside the interval)."
+    )
+    summary = readings.summary_validation(_scores([0.9, 0.9], [0.9, 0.9]), pd.DataFrame({"x": [1, 2]}), THEMES,
+                                          versions=3, sample=20)  # fmt: skip
+    assert "Against the reference coding of 40 units, the coder meets the bar" in summary
+    assert "2 disagreements listed above" in summary and "Every one of the 3 codebook versions" in summary
+    assert "test set" not in summary  # none given

@@ -93,8 +93,8 @@ def _cell_markup(match: re.Match[str]) -> str:
     if "<" not in body:
         if _first_strong_is_latin(body):
             body = isolate_arabic(body)
-            if tag == "th":  # a header such as "alef maqsura → ي" wraps before the arrow, not after it
-                body = body.replace(" → ", "\u00a0→\u00a0")
+            if tag == "th":  # a header such as "hamza seat → و/ي" wraps before the arrow, not after it or the slash
+                body = body.replace(" → ", "\u00a0→\u00a0").replace("\u2069/\u2068", "\u2069/\u2060\u2068")
         body = _LONG_TOKEN.sub(lambda m: _BREAK_AFTER.sub("<wbr>", m.group(0)), body)
     if "dir=" not in attrs:
         attrs += ' dir="auto"'
