@@ -44,3 +44,24 @@ def test_history_errors(tmp_path: Path) -> None:
     path.write_text("version,revised_after,tested_on\nv1,,a\n", encoding="utf-8")
     with pytest.raises(ValueError, match=r"no version\(s\) \['v2'\]"):
         mark_fitted(_scores(["v2"], ["a"]), load_codebook_history(path))
+
+
+@pytest.mark.parametrize(("batch", "seed", "check"), [("real_dev", "11-{}", 17), ("real_dev2", "11-dev2-{}", 18)])
+def test_the_real_study_check_splits_are_the_seeded_draws(batch: str, seed: str, check: int) -> None:
+    """Each real batch's CHECK part is the draw data/README.md describes (per topic hint of sources.csv, sorted ids
+    shuffled with a seeded ``random.Random``, the first third, rounded), so no piece moved after misses were read."""
+    import random
+
+    split = pd.read_csv(DATA / "annotations" / batch / "split.csv", dtype=str)
+    sources = pd.read_csv(DATA / "annotations" / batch / "sources.csv", dtype=str)
+    assert sorted(split["doc_id"]) == sorted(sources["doc_id"])  # every piece once
+    assert dict(zip(split["doc_id"], split["topic"], strict=True)) == dict(
+        zip(sources["doc_id"], sources["topic"], strict=True)
+    )
+    drawn = set()
+    for topic in sorted(set(split["topic"])):
+        ids = sorted(split.loc[split["topic"] == topic, "doc_id"])
+        random.Random(seed.format(topic)).shuffle(ids)
+        drawn |= set(ids[: round(len(ids) / 3)])
+    assert drawn == set(split.loc[split["part"] == "check", "doc_id"]) and len(drawn) == check
+    assert set(split["part"]) == {"study", "check"}
