@@ -50,6 +50,18 @@ def test_probability_is_a_logistic_sum_over_the_words() -> None:
     assert probs.loc[2].tolist() == pytest.approx([1 / (1 + math.exp(2.0))] * 2)
 
 
+def test_a_copy_of_a_used_model_scores_with_its_own_weights() -> None:
+    """dataclasses.replace (as cross-validation and a changed threshold do) must not share the first-use caches: a
+    copy made after the model was used once scores with its own weights, and the original still scores."""
+    model = _tiny_model()
+    before = model.probabilities(["دعم", "قرة"])
+    strict = dataclasses.replace(model, thresholds=np.array([0.9, 0.9]))
+    assert strict.probabilities(["دعم", "قرة"]).equals(before)
+    other = dataclasses.replace(model, weights={"w:دعم": np.array([-3.0, 0.0])})
+    assert other.probabilities(["دعم"])["t"].tolist() == pytest.approx([1 / (1 + math.exp(5.0))])
+    assert model.probabilities(["دعم", "قرة"]).equals(before)
+
+
 def test_training_is_deterministic_and_keeps_the_largest_weights() -> None:
     texts = ["روسيا تدعم إيران بالكلام", "لم تقدم روسيا دعما عسكريا", "سقط الأسد", "تخلت روسيا عن أرمينيا"] * 3
     labels = pd.DataFrame({"t": [1, 1, 0, 0] * 3, "u": [0, 0, 1, 1] * 3})

@@ -82,10 +82,11 @@ class LearnedModel:
     ngrams: tuple[int, int] = (2, 5)
     training: dict[str, Any] = field(default_factory=dict)  # how it was trained (recorded in the file)
     path: str = ""
-    _cache: dict[str, np.ndarray] = field(default_factory=dict, repr=False)
-    _index: dict[str, int] = field(default_factory=dict, repr=False)
-    _matrix: np.ndarray = field(default_factory=lambda: np.zeros((0, 0)), repr=False)
-    _keys: tuple[Any, ...] = field(default=(), repr=False)
+    # caches built on first use; not arguments, so a copy (dataclasses.replace) starts with its own, empty ones
+    _cache: dict[str, np.ndarray] = field(default_factory=dict, repr=False, init=False)
+    _index: dict[str, int] = field(default_factory=dict, repr=False, init=False)
+    _matrix: np.ndarray = field(default_factory=lambda: np.zeros((0, 0)), repr=False, init=False)
+    _keys: tuple[Any, ...] = field(default=(), repr=False, init=False)
 
     def _rows(self) -> tuple[dict[str, int], np.ndarray]:
         """Feature -> row of the weight matrix (features × themes), built once."""
