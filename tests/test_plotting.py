@@ -622,3 +622,29 @@ def test_long_doc_ids_are_not_cut_in_keyness() -> None:
     titles = [ax.title for ax in fig.axes if ax.get_visible()]
     assert all(len(line) <= 30 for t in titles for line in t.get_text().split("\n"))
     _assert_apart_and_inside(fig, titles)
+
+
+def _history_with_intervals() -> pd.DataFrame:
+    """The synthetic history as pooled views of real text, each score with an interval around it."""
+    history = _history()
+    return history.assign(f1_lo=(history["f1"] - 0.15).clip(0, 1), f1_hi=(history["f1"] + 0.1).clip(0, 1))
+
+
+def test_agreement_by_version_draws_each_interval_and_sets_the_sets_apart() -> None:
+    history = _history_with_intervals()
+    fig = plotting.plot_agreement_by_version(history, THEMES, bar=0.8)
+    ax = fig.axes[0]
+    segments = [s for c in ax.collections for s in c.get_segments()]
+    assert len(segments) == len(history[history["theme"] == THEMES[0].id])
+    rows = history[history["theme"] == THEMES[0].id]
+    assert sorted((s[0][1], s[1][1]) for s in segments) == sorted(
+        (pytest.approx(lo), pytest.approx(hi)) for lo, hi in zip(rows["f1_lo"], rows["f1_hi"], strict=True)
+    )
+    xs = sorted({round(float(s[0][0]), 3) for s in segments})
+    assert xs == [-0.07, 0.07, 0.93, 1.07, 1.93, 2.07]  # two sets, each a little to one side of its version
+    assert any("0.8" in t.get_text() for t in fig.legends[0].get_texts())
+
+
+@pytest.mark.mpl_image_compare(**MPL)
+def test_plot_agreement_by_version_with_intervals() -> Figure:
+    return plotting.plot_agreement_by_version(_history_with_intervals(), THEMES, bar=0.8)

@@ -56,6 +56,7 @@ from arabic_themes.plotting import (
 )
 from arabic_themes.prevalence import estimate_prevalence
 from arabic_themes.quotations import Cues, compare_quotations, find_quotations, load_cues, quotation_presence
+from arabic_themes.realsets import code_real_set, load_real_set, piece_intervals, score_real_sets, summarise_real_scores
 from arabic_themes.refi import export_codebook, export_project, export_sample_project, read_qdpx
 from arabic_themes.reliability import (
     agreement,
@@ -87,6 +88,7 @@ __all__ = [
     "bilingual",
     "clear_caches",
     "code_dask",
+    "code_real_set",
     "code_sentences",
     "code_sentences_naive",
     "code_texts",
@@ -128,6 +130,7 @@ __all__ = [
     "load_glosses",
     "load_glue_repairs",
     "load_learned",
+    "load_real_set",
     "load_reference",
     "load_run_in_headings",
     "load_spelling_variants",
@@ -139,6 +142,7 @@ __all__ = [
     "normalize_word",
     "NormalizedText",
     "PALETTE",
+    "piece_intervals",
     "parse_evidence",
     "plot_actor_mentions",
     "plot_agreement",
@@ -158,7 +162,9 @@ __all__ = [
     "rtl_html",
     "rtl_table",
     "save_figure",
+    "score_real_sets",
     "score_versions",
+    "summarise_real_scores",
     "segment",
     "segment_text",
     "TermError",

@@ -287,7 +287,9 @@ def plot_agreement_by_version(
     first appear; one line per sentence set. With ``fitted``, filled markers are fitted scores and
     open markers scores on sentences the version had never seen — the honest estimate; without
     it, all markers are filled and the legend says nothing about fitting. ``bar`` draws the
-    target as a dashed line.
+    target as a dashed line. With ``<metric>_lo`` and ``<metric>_hi`` columns each score gets its
+    interval as a vertical line, and the sets are set a little apart so the intervals do not hide
+    one another.
     """
     required = {"codebook", "sentences", "theme", metric}
     missing = sorted(required - set(history.columns))
@@ -306,6 +308,7 @@ def plot_agreement_by_version(
         raise ValueError(f"at most {len(_SET_MARKERS)} sentence sets can be told apart, got {len(sets)}")
     known = "fitted" in history.columns
     fitted = history["fitted"].astype(bool) if known else pd.Series(True, index=history.index)
+    spread = {f"{metric}_lo", f"{metric}_hi"} <= set(history.columns)
     with house_style():
         fig = _new_figure(2.9 * len(ids) + 0.6, 5.6)
         axes = fig.subplots(1, len(ids), sharey=True, squeeze=False)[0]
@@ -313,8 +316,12 @@ def plot_agreement_by_version(
             rows = history[history["theme"] == theme.id]
             for j, name in enumerate(sets):
                 part = rows[rows["sentences"] == name]
-                x = [versions.index(v) for v in part["codebook"]]
+                shift = (j - (len(sets) - 1) / 2) * 0.14 if spread else 0.0
+                x = [versions.index(v) + shift for v in part["codebook"]]
                 y = part[metric].to_numpy(dtype=float)
+                if spread:
+                    low, high = part[f"{metric}_lo"].to_numpy(dtype=float), part[f"{metric}_hi"].to_numpy(dtype=float)
+                    ax.vlines(x, low, high, color=color, linewidth=0.9, alpha=0.7, zorder=2)
                 ax.plot(x, y, color=color, linestyle=_SET_LINES[j], linewidth=1.1, zorder=2)
                 for xi, yi, seen in zip(x, y, fitted[part.index], strict=True):
                     ax.plot(

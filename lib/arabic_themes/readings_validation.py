@@ -8,7 +8,7 @@ from collections.abc import Mapping, Sequence
 
 import pandas as pd
 
-from arabic_themes._wording import Labelled, _join, _n, _plural, _theme
+from arabic_themes._wording import Labelled, _be, _join, _n, _plural, _theme
 
 #: The bar a theme's coding must meet: F1 and Krippendorff's alpha against the reference.
 BAR_F1, BAR_ALPHA = 0.85, 0.80
@@ -248,3 +248,42 @@ def summary_validation(
         "`figures/theme_shares_corrected.png`."
     )
     return "\n".join(lines)
+
+
+#: The bar for real published text the codebook was not revised on (issue 11): F1 only, with an interval.
+BAR_REAL_F1 = 0.80
+
+
+def reading_real_text(scores: pd.DataFrame, version: str, themes: Sequence[Labelled]) -> str:
+    """What one codebook version does on real published pieces: each pooled view's F1 with its interval,
+    and which themes reach F1 ≥ 0.80 on the pieces it was not revised on (the test set if there is one)."""
+    chosen = scores[(scores["codebook"] == version) & (scores["view"] == "pooled")]
+    if chosen.empty:
+        return "**Reading.** No real-text set was scored."
+    labels = _labels(themes)
+    views = list(dict.fromkeys(chosen["sentences"]))
+    lines = []
+    for view in views:
+        part = chosen[chosen["sentences"] == view]
+        pieces, units = int(part["pieces"].iloc[0]), int(part["n"].iloc[0])
+        each = "; ".join(
+            f"{_theme(labels[r.theme])} {r.f1:.2f} ({r.f1_lo:.2f}–{r.f1_hi:.2f})" for r in part.itertuples(index=False)
+        )
+        lines.append(f"* on the pieces {view}, {_n(pieces)} {_plural(pieces, 'piece')} ({_n(units)} units): {each}")
+    judged = "test set" if "test set" in views else next((v for v in views if "unseen" in v), views[-1])
+    part = chosen[chosen["sentences"] == judged]
+    ok = [_theme(labels[t]) for t in part.loc[part["f1"] >= BAR_REAL_F1, "theme"]]
+    short = [_theme(labels[t]) for t in part.loc[part["f1"] < BAR_REAL_F1, "theme"]]
+    verdict = "On the test set, " if judged == "test set" else f"On the pieces {judged}, "
+    if not short:
+        verdict += f"every theme reaches F1 {BAR_REAL_F1:.2f}."
+    elif not ok:
+        verdict += f"no theme reaches F1 {BAR_REAL_F1:.2f}."
+    else:
+        verdict += (
+            f"{_join(ok)} {_be(len(ok))} at or above F1 {BAR_REAL_F1:.2f}; {_join(short)} {_be(len(short))} below it."
+        )
+    return (
+        f"**Reading.** F1 of codebook {_version(version)} on real published pieces, with 95 % intervals that "
+        "resample whole pieces:\n\n" + "\n".join(lines) + f"\n\n{verdict}"
+    )
