@@ -121,6 +121,7 @@ def test_parameters_never_apply_the_projects_corpus_specific_files(own_corpus: P
     assert params["RUN_IN_HEADINGS"] == params["CLAIMS"] == params["TIMELINE"] == params["REFERENCE"] == ""
     assert params["GLOSSES"] == ""  # the project's glosses are of its own articles
     assert params["EARLIER_CODEBOOKS"] == params["DEVELOPMENT_SETS"] == params["TEST_SET"] == ""
+    assert params["REAL_SETS"] == params["REAL_TEST_SET"] == ""
     assert params["CODEBOOK"].endswith("data/codebook.yaml")
     assert params["OUTPUT"] == "../processed" and params["FIGURES"] == "../figures"  # run in OUT/notebooks
 

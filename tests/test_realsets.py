@@ -92,14 +92,14 @@ def real_scores(codebook: Codebook, tmp_path_factory: pytest.TempPathFactory) ->
 
 def test_pooled_views_follow_what_each_version_was_revised_on(real_scores: pd.DataFrame) -> None:
     pooled = real_scores[real_scores["view"] == "pooled"]
-    assert set(pooled.loc[pooled["codebook"] == "early", "sentences"]) == {"not revised on (unseen)"}
+    assert set(pooled.loc[pooled["codebook"] == "early", "sentences"]) == {"real pieces not revised on"}
     late = pooled[pooled["codebook"] == "late"].set_index(["sentences", "theme"])
     parts = real_scores[(real_scores["view"] == "part") & (real_scores["codebook"] == "late")]
     parts = parts.set_index(["sentences", "theme"])
     for theme in THEMES:  # same codebook, so the pooled views are its parts' scores
-        assert late.loc[("revised on (fitted)", theme), "f1"] == parts.loc[("real_dev study", theme), "f1"]
-        assert late.loc[("not revised on (unseen)", theme), "f1"] == parts.loc[("real_dev check", theme), "f1"]
-        assert late.loc[("revised on (fitted)", theme), "pieces"] == 32
+        assert late.loc[("real pieces revised on", theme), "f1"] == parts.loc[("real_dev study", theme), "f1"]
+        assert late.loc[("real pieces not revised on", theme), "f1"] == parts.loc[("real_dev check", theme), "f1"]
+        assert late.loc[("real pieces revised on", theme), "pieces"] == 32
     for row in real_scores.itertuples():
         assert row.f1_lo <= row.f1 + 1e-9 and row.f1 <= row.f1_hi + 1e-9
 
@@ -113,21 +113,21 @@ def test_a_version_revised_on_the_test_set_is_refused(codebook: Codebook, tmp_pa
 
 def test_the_summary_and_the_reading_state_the_run_s_numbers(real_scores: pd.DataFrame, codebook: Codebook) -> None:
     table = summarise_real_scores(real_scores, "late", THEMES)
-    assert table["sentences"].tolist() == ["revised on (fitted)", "not revised on (unseen)"]
+    assert table["sentences"].tolist() == ["real pieces revised on", "real pieces not revised on"]
     row = real_scores[
         (real_scores["codebook"] == "late")
-        & (real_scores["sentences"] == "not revised on (unseen)")
+        & (real_scores["sentences"] == "real pieces not revised on")
         & (real_scores["theme"] == "precedents")
     ].iloc[0]
     expected = f"{row.f1:.2f} ({row.f1_lo:.2f}–{row.f1_hi:.2f})"
     assert table.loc[1, "precedents"] == expected
     text = reading_real_text(real_scores, "late", codebook.themes)
-    assert expected in text and "17 pieces" in text and "On the pieces not revised on (unseen)" in text
+    assert expected in text and "17 pieces" in text and "On the real pieces not revised on (17 pieces)" in text
 
 
 def test_the_reading_judges_on_the_test_set_when_there_is_one(codebook: Codebook) -> None:
     rows = []
-    for view, f1 in (("not revised on (unseen)", 0.5), ("test set", 0.9)):
+    for view, f1 in (("real pieces not revised on", 0.5), ("real test set", 0.9)):
         for theme in THEMES:
             score = f1 if theme != "precedents" else 0.3
             rows.append(
@@ -144,7 +144,10 @@ def test_the_reading_judges_on_the_test_set_when_there_is_one(codebook: Codebook
                 }
             )
     text = reading_real_text(pd.DataFrame(rows), "v", codebook.themes)
-    assert "On the test set, " in text and "are at or above F1 0.80" in text and "is below it" in text
+    assert "On the real test set (3 pieces), codebook v reaches F1 0.80 for" in text and text.endswith(
+        ", not for *Precedents*."
+    )
+    assert "on the real test set, 3 pieces (9 units)" in text
     assert (
         reading_real_text(pd.DataFrame(rows), "other", codebook.themes) == "**Reading.** No real-text set was scored."
     )

@@ -19,19 +19,22 @@ def _scores(versions: list[str], sets: list[str]) -> pd.DataFrame:
 def test_the_project_history_marks_fitted_scores_cumulatively() -> None:
     history = load_codebook_history(DATA / "annotations" / "codebook_history.csv")
     assert history["version"].tolist()[0] == "v1" and history["version"].tolist()[-1] == "v8 (current)"
-    sets = ["corpus", *[f"development set {i}" for i in range(1, 9)], "test set", "real development set"]
-    sets.append("real test set")
+    sets = ["corpus", *[f"development set {i}" for i in range(1, 9)], "test set", "real_dev study"]
+    sets += ["real_dev check", "real_dev2 study", "real_test"]
     marked = mark_fitted(_scores(history["version"].tolist(), sets), history).set_index(["codebook", "sentences"])
     assert not marked.loc[("v1", "corpus"), "fitted"]  # written before the reference existed
     assert marked.loc[("v2", "corpus"), "fitted"] and marked.loc[("v8 (current)", "corpus"), "fitted"]
     assert not marked.loc[("v4", "development set 3"), "fitted"] and marked.loc[("v5", "development set 3"), "fitted"]
     assert not marked.xs("test set", level="sentences")["fitted"].any()  # sealed until v7 was frozen, never read
-    assert not marked.xs("real test set", level="sentences")["fitted"].any()  # sealed until v8 is frozen
-    assert marked.loc[("v8 (current)", "real development set"), "fitted"]
+    assert not marked.xs("real_test", level="sentences")["fitted"].any()  # sealed until the codebook was frozen
+    assert not marked.xs("real_dev check", level="sentences")["fitted"].any()  # only measured, never read
+    assert (
+        marked.loc[("v8 (current)", "real_dev study"), "fitted"] and not marked.loc[("v7", "real_dev study"), "fitted"]
+    )
     looks = first_look(_scores(history["version"].tolist(), sets), history)
     assert list(zip(looks["codebook"], looks["sentences"], strict=True))[-2:] == [
         ("v7", "test set"),
-        ("v8 (current)", "real test set"),
+        ("v8 (current)", "real_dev check"),
     ]
     assert len(looks) == len(history)
 

@@ -8,7 +8,7 @@ from collections.abc import Mapping, Sequence
 
 import pandas as pd
 
-from arabic_themes._wording import Labelled, _be, _join, _n, _plural, _theme
+from arabic_themes._wording import Labelled, _join, _n, _plural, _theme
 
 #: The bar a theme's coding must meet: F1 and Krippendorff's alpha against the reference.
 BAR_F1, BAR_ALPHA = 0.85, 0.80
@@ -219,8 +219,9 @@ def summary_validation(
     n_test: int = 0,
     versions: int = 1,
     sample: int = 0,
+    real: pd.DataFrame | None = None,
 ) -> str:
-    """The summary of notebook 03 as Markdown bullets, from its tables."""
+    """The summary of notebook 03 as Markdown bullets, from its tables (``real``: :func:`score_real_sets`'s)."""
     n = int(scores["n"].iloc[0]) if len(scores) else 0
     lines = [
         f"* Against the reference coding of {_plural(n, 'unit')}, the coder {_bar_verdict(scores, themes)} "
@@ -236,6 +237,8 @@ def summary_validation(
             f"* Every one of the {_n(versions)} codebook versions is scored on every set (`agreement_by_version.csv`, "
             "`figures/agreement_by_version.png`), fitted and unseen scores told apart."
         )
+    if real is not None and len(real):
+        lines.append(f"* On real published pieces (`agreement_real_text.csv`): {_real_verdict(real, themes)}")
     if sample:
         lines.append(
             f"* A blind sample of {_n(sample)} units stratified by the coder's label pattern gives agreement with "
@@ -245,7 +248,8 @@ def summary_validation(
     lines.append(
         "* Written: `agreement.csv`, `disagreements.csv`, `agreement_by_version.csv`, `test_set_disagreements.csv`, "
         "`validation_agreement.csv`, `validation_prevalence.csv`; `figures/agreement_by_version.png`, "
-        "`figures/theme_shares_corrected.png`."
+        "`figures/theme_shares_corrected.png`"
+        + ("; `agreement_real_text.csv`, `figures/agreement_real_text.png`." if real is not None and len(real) else ".")
     )
     return "\n".join(lines)
 
@@ -269,21 +273,29 @@ def reading_real_text(scores: pd.DataFrame, version: str, themes: Sequence[Label
         each = "; ".join(
             f"{_theme(labels[r.theme])} {r.f1:.2f} ({r.f1_lo:.2f}–{r.f1_hi:.2f})" for r in part.itertuples(index=False)
         )
-        lines.append(f"* on the pieces {view}, {_n(pieces)} {_plural(pieces, 'piece')} ({_n(units)} units): {each}")
-    judged = "test set" if "test set" in views else next((v for v in views if "unseen" in v), views[-1])
-    part = chosen[chosen["sentences"] == judged]
-    ok = [_theme(labels[t]) for t in part.loc[part["f1"] >= BAR_REAL_F1, "theme"]]
-    short = [_theme(labels[t]) for t in part.loc[part["f1"] < BAR_REAL_F1, "theme"]]
-    verdict = "On the test set, " if judged == "test set" else f"On the pieces {judged}, "
-    if not short:
-        verdict += f"every theme reaches F1 {BAR_REAL_F1:.2f}."
-    elif not ok:
-        verdict += f"no theme reaches F1 {BAR_REAL_F1:.2f}."
-    else:
-        verdict += (
-            f"{_join(ok)} {_be(len(ok))} at or above F1 {BAR_REAL_F1:.2f}; {_join(short)} {_be(len(short))} below it."
-        )
+        lines.append(f"* on the {view}, {_plural(pieces, 'piece')} ({_n(units)} units): {each}")
+    verdict = _real_verdict(scores, themes, version)
+    verdict = verdict[0].upper() + verdict[1:]
     return (
         f"**Reading.** F1 of codebook {_version(version)} on real published pieces, with 95 % intervals that "
         "resample whole pieces:\n\n" + "\n".join(lines) + f"\n\n{verdict}"
     )
+
+
+def _real_verdict(scores: pd.DataFrame, themes: Sequence[Labelled], version: str = "") -> str:
+    """Which themes reach F1 0.80 on the test set (else the unseen pieces) for ``version`` (default: the last)."""
+    version = version or str(scores["codebook"].iloc[-1])
+    chosen = scores[(scores["codebook"] == version) & (scores["view"] == "pooled")]
+    views = list(dict.fromkeys(chosen["sentences"]))
+    judged = "real test set" if "real test set" in views else next((v for v in views if "not revised" in v), views[-1])
+    part = chosen[chosen["sentences"] == judged]
+    labels = _labels(themes)
+    ok = [_theme(labels[t]) for t in part.loc[part["f1"] >= BAR_REAL_F1, "theme"]]
+    short = [_theme(labels[t]) for t in part.loc[part["f1"] < BAR_REAL_F1, "theme"]]
+    pieces = int(part["pieces"].iloc[0])
+    verdict = f"on the {judged} ({_plural(pieces, 'piece')}), codebook {_version(version)} "
+    if not short:
+        return verdict + f"reaches F1 {BAR_REAL_F1:.2f} for every theme."
+    if not ok:
+        return verdict + f"reaches F1 {BAR_REAL_F1:.2f} for no theme."
+    return verdict + f"reaches F1 {BAR_REAL_F1:.2f} for {_join(ok)}, not for {_join(short)}."

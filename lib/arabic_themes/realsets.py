@@ -31,7 +31,7 @@ if TYPE_CHECKING:
 
 __all__ = ["code_real_set", "load_real_set", "piece_intervals", "score_real_sets", "summarise_real_scores"]
 
-VIEWS = ("revised on (fitted)", "not revised on (unseen)", "test set")
+VIEWS = ("real pieces revised on", "real pieces not revised on", "real test set")
 
 
 def load_real_set(folder: str | Path, themes: Sequence[str]) -> tuple[pd.DataFrame, pd.DataFrame]:

@@ -58,6 +58,8 @@ def analysis_parameters(
         "EARLIER_CODEBOOKS": "",
         "DEVELOPMENT_SETS": "",
         "TEST_SET": "",
+        "REAL_SETS": "",
+        "REAL_TEST_SET": "",
         "RUN_IN_HEADINGS": own("run_in_headings.csv"),
         "GLUED_WORDS": own("glued_words.csv", data / "glued_words.csv"),
         "ACTORS": own("actors.yaml", data / "actors.yaml"),
