@@ -151,3 +151,20 @@ def test_the_reading_judges_on_the_test_set_when_there_is_one(codebook: Codebook
     assert (
         reading_real_text(pd.DataFrame(rows), "other", codebook.themes) == "**Reading.** No real-text set was scored."
     )
+
+
+@pytest.mark.parametrize("name", ["real_dev", "real_dev2", "real_test"])
+def test_each_real_set_s_units_are_segment_s_and_every_coding_covers_them(name: str) -> None:
+    from arabic_themes import load_reference, segment
+
+    folder = DATA / "annotations" / name
+    corpus, reference = load_real_set(folder, THEMES)
+    units = segment(corpus)[["doc_id", "sentence_id", "start", "end", "kind", "text"]]
+    written = pd.read_csv(folder / "units.csv", keep_default_na=False)
+    pd.testing.assert_frame_equal(units.reset_index(drop=True), written, check_dtype=False)
+    for coding in ["reference_coding.csv", "coder_a.csv", "coder_b.csv"]:
+        table = load_reference(folder / coding, THEMES) if coding != "reference_coding.csv" else reference
+        assert list(zip(table["doc_id"], table["start"], table["end"], strict=True)) == list(
+            zip(units["doc_id"], units["start"], units["end"], strict=True)
+        ), coding
+        assert all(t.startswith(p) for t, p in zip(units["text"], table["prefix"], strict=True)), coding
