@@ -168,3 +168,22 @@ def test_each_real_set_s_units_are_segment_s_and_every_coding_covers_them(name: 
             zip(units["doc_id"], units["start"], units["end"], strict=True)
         ), coding
         assert all(t.startswith(p) for t, p in zip(units["text"], table["prefix"], strict=True)), coding
+
+
+def test_the_readme_s_real_text_rows_are_notebook_03_s_numbers() -> None:
+    """README's trust table states the current codebook's F1 on real pages as notebook 03 wrote them."""
+    import re
+
+    scores = pd.read_csv(DATA / "processed" / "agreement_real_text.csv")
+    current = scores["codebook"].iloc[-1]
+    readme = (DATA.parent / "README.md").read_text(encoding="utf-8")
+    for view, start in (
+        ("real pieces not revised on", "| real pages: 72"),
+        ("real test set", "| real pages: the test set"),
+    ):
+        line = next(line for line in readme.splitlines() if line.startswith(start))
+        stated = [float(x) for x in re.findall(r"\d\.\d\d", " ".join(line.split("|")[2:5]))]
+        rows = scores[(scores["codebook"] == current) & (scores["sentences"] == view)].set_index("theme")
+        written = [v for r in rows.loc[THEMES].itertuples() for v in (r.f1, r.f1_lo, r.f1_hi)]
+        assert stated == pytest.approx(written, abs=0.0051), view  # two decimals of the CSV's four
+        assert f"{int(rows['pieces'].iloc[0])} excerpts ({int(rows['n'].iloc[0])} units)" in line
