@@ -11,7 +11,8 @@ from hypothesis import strategies as st
 
 from arabic_themes import load_codebook
 from arabic_themes.codebook import all_terms
-from arabic_themes.matcher import Matcher, _token_types, token_layout
+from arabic_themes.matcher import Matcher
+from arabic_themes.tokens import _token_types, token_layout
 
 from conftest import ROOT
 
@@ -45,9 +46,9 @@ def test_property_tokens_of_one_type_are_the_same_word(text: str) -> None:
 
 
 def test_a_hash_collision_never_merges_two_words(monkeypatch: pytest.MonkeyPatch) -> None:
-    import arabic_themes.matcher as matcher
+    import arabic_themes.tokens as tokens
 
-    monkeypatch.setattr(matcher, "_hash", lambda k1, k2: k1)  # every long word collides with its first 8 letters
+    monkeypatch.setattr(tokens, "_hash", lambda k1, k2: k1)  # every long word collides with its first 8 letters
     text = "الاستراتيجيه الاستراتيجيات الاستراتيجيه دعم"
     tokens, types = _types_as_strings(text)
     assert types[0] == types[2] != types[1] != types[3]
