@@ -3,15 +3,19 @@
 
 from __future__ import annotations
 
+import functools
 import re
 import time
+from unittest import mock
 
+import numpy as np
 import pandas as pd
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from arabic_themes import Codebook, Indicator, Theme, code_sentences, code_sentences_naive, kwic, parse_evidence
+from arabic_themes.matcher import Matcher
 from arabic_themes.rawregex import compile_raw
 from arabic_themes.terms import TermError, compile_term
 
@@ -136,6 +140,27 @@ def test_property_linear_engine_finds_what_python_re_finds(term: str, text: str)
     except ValueError:
         return
     assert list(regex.spans(text)) == [m.span() for m in re.finditer(term[3:], text)]
+
+
+@settings(max_examples=200, deadline=None)
+@given(terms=st.lists(word_terms(), min_size=1, max_size=4), texts=st.lists(sentences_text, min_size=1, max_size=4))
+def test_property_longer_terms_give_the_same_hits_from_any_anchor(terms: list[str], texts: list[str]) -> None:
+    """Each term of several words is found from its rarest word; starting from any other gives the same hits."""
+    matcher = Matcher(terms)
+    text = "\n".join(texts)
+    codes = np.frombuffer(text.encode("utf-32-le"), dtype=np.uint32)
+    unit_ends = np.cumsum([len(t) + 1 for t in texts]) - 1
+    unit_starts = unit_ends - [len(t) for t in texts]
+
+    def hits() -> list[tuple[int, ...]]:
+        return sorted(set(zip(*(a.tolist() for a in matcher.hits(text, codes, unit_starts, unit_ends)), strict=True)))
+
+    expected = hits()
+    default = matcher.phrases.hits
+    for k in range(4):
+        anchors = np.full(len(matcher.multi), k)
+        with mock.patch.object(matcher.phrases, "hits", functools.partial(default, anchor=anchors)):
+            assert hits() == expected, (terms, k)
 
 
 # --- the cases of the issue ------------------------------------------------------------------------

@@ -11,9 +11,10 @@ tests compare them), at array speed:
 2. *Tokens without a Python string each* (:mod:`arabic_themes.tokens`): the text's tokens are
    packed into 64-bit keys and grouped into types (distinct words); only the types are looked up,
    all at once.
-3. *One sort.* Every (word, position) pair of a matched token is sorted once; a one-word term's
-   hits are a slice of it, a longer term's are built from slices with binary searches (``..`` gaps
-   branch over the 0-3 words they may skip and keep, per start, the end a lazy regex would give).
+3. *Hits from (token, atom) pairs.* Each matched token inside a unit gives one pair per atom (a
+   word's core, suffix mode and clitics) it is a form of; a one-word term's hits are the pairs of
+   its atoms (one table look-up, no sort); the terms of several words are found from those pairs
+   all at once, each from its rarest word (:mod:`arabic_themes.phrases`).
 4. ``re:`` terms run per unit (:mod:`arabic_themes.rawregex`), only on units that hold a character
    a match can start with.
 """
@@ -22,14 +23,16 @@ from __future__ import annotations
 
 import functools
 import itertools
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 
 import numpy as np
 
+from arabic_themes._arrays import ranges
+from arabic_themes.phrases import Phrases
 from arabic_themes.rawregex import BUDGET_STEPS, RawRegex, compile_raw, first_chars
-from arabic_themes.terms import _GAP_MAX_WORDS, _PROCLITIC_FORMS, PRONOUN_SUFFIXES, _parse_term, _Term, _Word
+from arabic_themes.terms import _PROCLITIC_FORMS, PRONOUN_SUFFIXES, _parse_term, _Term, _Word
 from arabic_themes.tokens import _CHAR_BYTE as _CHAR_BYTE  # learned.py imports these two from here
-from arabic_themes.tokens import _KEY_MAX, Tokens, _KeyTable, _Layout, _prefix, token_layout, tokenize
+from arabic_themes.tokens import _KEY_MAX, Tokens, _KeyTable, _prefix, token_layout, tokenize
 from arabic_themes.tokens import _string_keys as _string_keys
 
 __all__ = ["Matcher", "Tokens", "matcher_for", "token_layout", "tokenize"]
@@ -88,9 +91,12 @@ class Matcher:
                 single_words.append(self.word_ids[term.words[0]])
             else:
                 self.multi.append(t_index)
-        pairs = [(t, a) for t, w in zip(single_terms, single_words, strict=True) for a in self.word_atoms[w]]
-        self.single_terms = np.asarray([t for t, _ in pairs], dtype=np.int64)  # one row per (term, atom)
-        self.single_atoms = np.asarray([a for _, a in pairs], dtype=np.int64)
+        # the one-word terms of each atom (CSR): a token that is a form of the atom is a hit of them
+        pairs = sorted((a, t) for t, w in zip(single_terms, single_words, strict=True) for a in self.word_atoms[w])
+        self.single_terms = np.asarray([t for _, t in pairs], dtype=np.int64)
+        atoms = np.asarray([a for a, _ in pairs], dtype=np.int64)
+        self.single_bounds = np.searchsorted(atoms, np.arange(len(self.atoms) + 1))
+        self.phrases = Phrases([self.terms[t] for t in self.multi], self.word_ids, self.word_atoms)
 
     def match_word(self, token: str) -> tuple[int, ...]:
         """Ids of the atoms of the terms' words that the token ``token`` (a ``\\w+`` run) is a form of."""
@@ -157,99 +163,26 @@ class Matcher:
         if tokens is None or tokens.use_keys != self.use_keys:
             tokens = Tokens(text, codes, unit_starts, unit_ends, self.use_keys)
         layout = tokens.layout
-        tok_start, tok_end = layout.starts, layout.ends
-        n = tok_start.size
-        if n == 0:
+        tok_start, tok_end, types = layout.starts, layout.ends, tokens.types
+        if tok_start.size == 0:
             return _collect(found)
-        # the unit of each token (-1 outside every unit): a term never spans two units
-        inside = tokens.inside
-        tok_unit = np.append(tokens.unit, np.full(_GAP_MAX_WORDS + 2, -2))
-        types, lengths, k1, k2, strings = tokens.types, tokens.lengths, tokens.k1, tokens.k2, tokens.strings
-        flat, bounds = self._type_words(lengths, k1, k2, strings)
+        flat, bounds = self._type_words(tokens.lengths, tokens.k1, tokens.k2, tokens.strings)
         per_type = np.diff(bounds)
-        # every (atom, position) of a matched token inside a unit, sorted once by atom then position
-        occurrences = np.flatnonzero((per_type[types] > 0) & inside)
-        occ_types = types[occurrences]
-        repeat = per_type[occ_types]
-        positions = np.repeat(occurrences, repeat)
-        within = np.arange(positions.size) - np.repeat(np.cumsum(repeat) - repeat, repeat)
-        words = flat[np.repeat(bounds[occ_types], repeat) + within]
-        # stable by atom keeps positions sorted within an atom (NumPy sorts 16-bit integers by radix)
-        order = np.argsort(words.astype(np.uint16) if len(self.atoms) <= 0xFFFF else words, kind="stable")
-        words, positions = words[order], positions[order]
-        word_bounds = np.searchsorted(words, np.arange(len(self.atoms) + 1))
-        def at(wid: int) -> list[np.ndarray]:
-            """Positions of the tokens that are a form of word ``wid``: one sorted array per atom of the word."""
-            return [positions[word_bounds[a] : word_bounds[a + 1]] for a in self.word_atoms[wid]]
-
-        # one-word terms: slices of the sorted pairs, one per atom of the word (a token that is a form of two
-        # atoms of one word gives the same hit twice; evidence lists it once)
-        if self.single_terms.size:
-            counts = word_bounds[self.single_atoms + 1] - word_bounds[self.single_atoms]
-            total = int(counts.sum())
-            if total:
-                offset = np.repeat(word_bounds[self.single_atoms] - (np.cumsum(counts) - counts), counts)
-                picked = positions[offset + np.arange(total)]
-                term_ids = np.repeat(self.single_terms, counts)
-                found.append((term_ids, tok_start[picked], tok_end[picked], tok_unit[picked]))
-        for t_index in self.multi:
-            term = self.terms[t_index]
-            first = np.concatenate(at(self.word_ids[term.words[0]]))
-            if first.size == 0:
-                continue
-            starts, ends = self._extend(term, first, at, tok_unit, layout)
-            if starts.size:
-                found.append((np.full(starts.size, t_index), tok_start[starts], tok_end[ends], tok_unit[starts]))
+        # every (token, atom) of a token inside a unit that is a form of an atom
+        tok = np.flatnonzero((per_type[types] > 0) & tokens.inside)
+        atom = flat[ranges(bounds[types[tok]], per_type[types[tok]])]
+        tok = np.repeat(tok, per_type[types[tok]])
+        # one-word terms: a hit per (token, atom of the term's word), so a token that is a form of two atoms of
+        # one word gives the same hit twice (evidence lists it once)
+        count = self.single_bounds[atom + 1] - self.single_bounds[atom]
+        single = np.repeat(tok, count)
+        single_terms = self.single_terms[ranges(self.single_bounds[atom], count)]
+        found.append((single_terms, tok_start[single], tok_end[single], tokens.unit[single]))
+        if self.multi:  # longer terms (arabic_themes.phrases)
+            m, starts, ends = self.phrases.hits(tok, atom, types, (flat, bounds), tokens.unit, layout)
+            terms = np.asarray(self.multi, dtype=np.int64)[m]
+            found.append((terms, tok_start[starts], tok_end[ends], tokens.unit[starts]))
         return _collect(found)
-
-    def _extend(
-        self,
-        term: _Term,
-        first: np.ndarray,
-        at: Callable[[int], list[np.ndarray]],
-        tok_unit: np.ndarray,
-        layout: _Layout,
-    ) -> tuple[np.ndarray, np.ndarray]:
-        """Start and end token of every hit of a word term whose first word is at the tokens ``first``.
-
-        Partial hits are (start, end, key) rows; at a gap each row branches into the 0 to 3 words it
-        may skip, ``key`` ranks the branches as a lazy regular expression tries them (fewest words at
-        the first gap, then at the second, ...), and rows that reach the same token from the same
-        start keep the best key. Each start keeps its best end.
-        """
-        starts, ends = first, first
-        key = np.zeros(first.shape, dtype=np.int64)
-        branched = False
-        for join, word in zip(term.joins, term.words[1:], strict=True):
-            if starts.size == 0:
-                break
-            following = at(self.word_ids[word])
-            if join == "gap":
-                parts = []
-                for g in range(_GAP_MAX_WORDS + 1):
-                    cand = ends + 1 + g
-                    ok = _isin_any(cand, following) & (tok_unit[cand] == tok_unit[starts])
-                    parts.append((starts[ok], cand[ok], key[ok] * (_GAP_MAX_WORDS + 1) + g))
-                starts, ends, key = (np.concatenate([p[k] for p in parts]) for k in range(3))
-                order = np.lexsort((key, ends, starts))
-                starts, ends, key = starts[order], ends[order], key[order]
-                new = np.ones(starts.size, dtype=bool)
-                new[1:] = (starts[1:] != starts[:-1]) | (ends[1:] != ends[:-1])
-                starts, ends, key = starts[new], ends[new], key[new]
-                branched = True
-            else:
-                cand = ends + 1
-                ok = _isin_any(cand, following) & (tok_unit[cand] == tok_unit[starts])
-                starts, ends, key, cand = starts[ok], ends[ok], key[ok], cand[ok]
-                ok = layout.separated_by_space(ends) if join == "space" else layout.separated_by_hyphen(ends)
-                starts, ends, key = starts[ok], cand[ok], key[ok]
-        if branched and starts.size:  # one hit per start: the best key
-            order = np.lexsort((key, starts))
-            starts, ends = starts[order], ends[order]
-            best = np.ones(starts.size, dtype=bool)
-            best[1:] = starts[1:] != starts[:-1]
-            starts, ends = starts[best], ends[best]
-        return starts, ends
 
     @staticmethod
     def _regex_hits(
@@ -276,22 +209,6 @@ class Matcher:
             rows.extend((a + s, a + e, u) for s, e in spans(text[a:b]))
         arr = np.asarray(rows, dtype=np.int64).reshape(-1, 3)
         return np.full(len(arr), t_index, dtype=np.int64), arr[:, 0], arr[:, 1], arr[:, 2]
-
-
-def _isin_sorted(values: np.ndarray, sorted_array: np.ndarray) -> np.ndarray:
-    """``np.isin`` for a sorted ``sorted_array``, by binary search (``values`` may be unsorted)."""
-    if sorted_array.size == 0:
-        return np.zeros(values.shape, dtype=bool)
-    i = np.minimum(np.searchsorted(sorted_array, values), sorted_array.size - 1)
-    return sorted_array[i] == values
-
-
-def _isin_any(values: np.ndarray, sorted_arrays: list[np.ndarray]) -> np.ndarray:
-    """Is each of ``values`` in one of the sorted arrays?"""
-    found = _isin_sorted(values, sorted_arrays[0])
-    for array in sorted_arrays[1:]:
-        found |= _isin_sorted(values, array)
-    return found
 
 
 def _collect(found: list[Hits]) -> Hits:
