@@ -12,7 +12,7 @@ from hypothesis import strategies as st
 from arabic_themes import load_codebook
 from arabic_themes.codebook import all_terms
 from arabic_themes.matcher import Matcher
-from arabic_themes.tokens import _token_types, token_layout
+from arabic_themes.tokens import _Layout, _token_types
 
 from conftest import ROOT
 
@@ -30,9 +30,9 @@ def _codes(text: str) -> np.ndarray:
 
 
 def _types_as_strings(text: str) -> tuple[list[str], list[int]]:
-    codes = _codes(text)
-    starts, ends, _, _, is_word = token_layout(codes)
-    types, *_ = _token_types(text, codes, is_word, starts, ends)
+    layout = _Layout(_codes(text))
+    starts, ends = layout.starts, layout.ends
+    types, *_ = _token_types(text, layout)
     return [text[a:b] for a, b in zip(starts.tolist(), ends.tolist(), strict=True)], types.tolist()
 
 
@@ -71,9 +71,9 @@ _PROJECT_WORDS = ["الدعم", "وبالدعم", "عسكريا", "لروسيا"
 @settings(max_examples=200, deadline=None)
 @given(text=_texts | st.lists(st.sampled_from(_PROJECT_WORDS)).map(" ".join))
 def test_property_keyed_lookup_equals_string_lookup(project_matcher: Matcher, text: str) -> None:
-    codes = _codes(text)
-    starts, ends, _, _, is_word = token_layout(codes)
-    types, lengths, k1, k2, strings = _token_types(text, codes, is_word, starts, ends)
+    layout = _Layout(_codes(text))
+    starts, ends = layout.starts, layout.ends
+    types, lengths, k1, k2, strings = _token_types(text, layout)
     flat, bounds = project_matcher._type_words(lengths, k1, k2, strings)
     first = {}
     for i, t in enumerate(types.tolist()):

@@ -14,25 +14,30 @@ string per token; shared by the term matcher (:mod:`arabic_themes.matcher`) and 
 
 from __future__ import annotations
 
+import functools
 import itertools
 
 import numpy as np
 import pandas as pd
 
-from arabic_themes._chars import classify_codes, runs
+from arabic_themes._chars import char_classes, runs
 
 __all__ = ["Tokens", "token_layout", "tokenize"]
 
 
 class _Layout:
-    """The ``\\w+`` tokens of a text given as code points, and what separates them (asked per token)."""
+    """The ``\\w+`` tokens of a text given as code points, and what separates them (asked per token).
+
+    ``bytes`` holds one byte per character (:func:`_char_bytes`): a word character's byte in a key, or
+    what kind of character it is; the tokens are its runs of word characters."""
 
     def __init__(self, codes: np.ndarray):
         self.codes = codes
-        self.is_word, is_space = classify_codes(codes)
+        self.bytes = _char_bytes(codes)
+        self.is_word = (self.bytes - np.uint8(1)) < np.uint8(_OTHER_WORD)  # neither 0 (other) nor 255 (space)
         self.starts, self.ends = runs(self.is_word)
         self.next_start = np.append(self.starts[1:], codes.size)
-        self._other = np.flatnonzero(~self.is_word & ~is_space)  # punctuation and symbols: few
+        self._other = np.flatnonzero(self.bytes == 0)  # punctuation and symbols: few
 
     def separated_by_space(self, token: np.ndarray) -> np.ndarray:
         """Is what follows each of ``token`` (indexes) up to the next token whitespace only (and not empty)?"""
@@ -64,6 +69,29 @@ _KEY_CHARS += list(range(0xDF, 0x100))
 _CHAR_BYTE = np.zeros(0x10000, dtype=np.uint8)
 _CHAR_BYTE[_KEY_CHARS] = np.arange(1, len(_KEY_CHARS) + 1, dtype=np.uint8)
 _KEY_MAX = 16  # characters in two keys
+_OTHER_WORD, _SPACE = 254, 255  # the byte of a word character that no key holds, and of whitespace
+
+
+@functools.cache
+def _byte_table() -> np.ndarray:
+    """Per BMP code point, one byte: its byte in a key (word characters of :data:`_KEY_CHARS`), :data:`_OTHER_WORD`
+    for other word characters, :data:`_SPACE` for whitespace, 0 for the rest (as ``str`` methods say)."""
+    word, space = char_classes()
+    other = np.where(space, _SPACE, 0)
+    return np.where(word, np.where(_CHAR_BYTE > 0, _CHAR_BYTE, _OTHER_WORD), other).astype(np.uint8)
+
+
+def _char_bytes(codes: np.ndarray) -> np.ndarray:
+    """The :func:`_byte_table` byte of every code point (one look-up each; astral ones classified one by one)."""
+    if not (codes.size and int(codes.max()) > 0xFFFF):
+        return _byte_table()[codes]
+    out = _byte_table()[np.minimum(codes, 0xFFFF)]
+    for i in np.flatnonzero(codes > 0xFFFF).tolist():
+        ch = chr(int(codes[i]))
+        out[i] = _OTHER_WORD if ch.isalnum() or ch == "_" else _SPACE if ch.isspace() else 0
+    return out
+
+
 _MIX = (np.uint64(0xBF58476D1CE4E5B9), np.uint64(0x94D049BB133111EB))  # splitmix64's multipliers
 _PREFIX_MASK = [np.uint64(((1 << 64) - 1) ^ ((1 << (8 * (8 - k))) - 1)) for k in range(9)]  # first k bytes
 
@@ -119,54 +147,69 @@ class _KeyTable:
 
 
 def _token_keys(
-    codes: np.ndarray, is_word: np.ndarray, starts: np.ndarray, lengths: np.ndarray
+    chars: np.ndarray, starts: np.ndarray, lengths: np.ndarray
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """The two keys of every token, and which tokens have keys (short enough, only key characters)."""
-    ids = _CHAR_BYTE[np.minimum(codes, 0xFFFF)]
-    odd = is_word & ((ids == 0) | (codes > 0xFFFF))
+    """The two keys of every token, and which tokens have keys (short enough, only key characters); ``chars``
+    are the text's :func:`_char_bytes`. Each key is one unaligned 8-byte load at the token's start, its bytes
+    past the token's end masked off."""
     keyed = lengths <= _KEY_MAX
+    odd = chars == _OTHER_WORD
     if odd.any():
         count = np.concatenate(([0], np.cumsum(odd, dtype=np.int64)))
         keyed &= count[starts + lengths] == count[starts]
-    padded = np.zeros(codes.size + _KEY_MAX, dtype=np.uint8)
-    padded[: codes.size] = ids
-    windows = np.lib.stride_tricks.sliding_window_view(padded, 8)  # 8 bytes from each position
+    padded = np.zeros(chars.size + _KEY_MAX, dtype=np.uint8)
+    padded[: chars.size] = chars
+    at = np.ndarray((chars.size + 8,), dtype=">u8", buffer=padded, strides=(1,))  # the 8 bytes from each position
     masks = np.asarray(_PREFIX_MASK, dtype=np.uint64)  # keep the token's own bytes only
-    k1 = windows[starts].view(">u8").ravel().astype(np.uint64) & masks[np.minimum(lengths, 8)]
+    k1 = at[starts].astype(np.uint64) & masks[np.minimum(lengths, 8)]
     k2 = np.zeros(starts.size, dtype=np.uint64)
     long_ = np.flatnonzero(lengths > 8)
     if long_.size:
-        second = windows[starts[long_] + 8].view(">u8").ravel().astype(np.uint64)
-        k2[long_] = second & masks[np.minimum(lengths[long_] - 8, 8)]
+        k2[long_] = at[starts[long_] + 8].astype(np.uint64) & masks[np.minimum(lengths[long_] - 8, 8)]
     return k1, k2, keyed
 
 
+def _first_of_codes(codes: np.ndarray, n: int) -> np.ndarray:
+    """Where each of the codes ``0..n-1`` first occurs in ``codes`` (numbered in order of first occurrence)."""
+    return np.searchsorted(np.maximum.accumulate(codes), np.arange(n))
+
+
 def _token_types(
-    text: str, codes: np.ndarray, is_word: np.ndarray, starts: np.ndarray, ends: np.ndarray, use_keys: bool = True
+    text: str, layout: _Layout, use_keys: bool = True
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, list[str]]:
-    """The type (distinct word) of each token, numbered from 0, without a string per token.
+    """The type (distinct word) of each token of ``layout``, numbered from 0, without a string per token.
 
     Returns ``types`` (per token), the type's ``length``, its two keys (``k1``, ``k2``; types
-    ``0..len(k1)-1`` have keys) and the strings of the other types (numbered after them). Keyed tokens
-    are grouped by a 64-bit hash of their keys (factorised in C), then every token is checked against
+    ``0..len(k1)-1`` have keys) and the strings of the other types (numbered after them). A token of up
+    to 8 characters is its first key (the second is 0), so those are grouped by it exactly; longer ones
+    are grouped by a 64-bit hash of both keys (factorised in C), then every such token is checked against
     its group's first token, so a hash collision can never merge two words.
     """
+    starts, ends = layout.starts, layout.ends
     lengths = ends - starts
-    k1, k2, keyed = _token_keys(codes, is_word, starts, lengths)
+    k1, k2, keyed = _token_keys(layout.bytes, starts, lengths)
     if not use_keys:
         keyed[:] = False
     types = np.empty(starts.size, dtype=np.int64)
-    at = np.flatnonzero(keyed)
-    codes_, uniques = pd.factorize(_hash(k1[at], k2[at]), sort=False)
-    first = at[np.searchsorted(np.maximum.accumulate(codes_), np.arange(len(uniques)))]
-    if not (np.array_equal(k1[first[codes_]], k1[at]) and np.array_equal(k2[first[codes_]], k2[at])):
-        _, codes_ = np.unique(np.stack([k1[at], k2[at]], axis=1), axis=0, return_inverse=True)  # collision: exact
-        codes_ = codes_.ravel()
-        first = np.full(codes_.max(initial=-1) + 1, at.size, dtype=np.int64)
-        np.minimum.at(first, codes_, np.arange(at.size))
-        first = at[first]
-    types[at] = codes_
-    n_keyed = first.size
+    short = np.flatnonzero(keyed & (lengths <= 8))
+    codes_, uniques = pd.factorize(k1[short], sort=False)
+    types[short] = codes_
+    first = [short[_first_of_codes(codes_, len(uniques))]]
+    long_ = np.flatnonzero(keyed & (lengths > 8))
+    if long_.size:
+        codes_, uniques = pd.factorize(_hash(k1[long_], k2[long_]), sort=False)
+        at = long_[_first_of_codes(codes_, len(uniques))]
+        if not (np.array_equal(k1[at[codes_]], k1[long_]) and np.array_equal(k2[at[codes_]], k2[long_])):
+            pairs = np.stack([k1[long_], k2[long_]], axis=1)
+            _, codes_ = np.unique(pairs, axis=0, return_inverse=True)  # a collision: grouped exactly
+            codes_ = codes_.ravel()
+            at = np.full(codes_.max(initial=-1) + 1, long_.size, dtype=np.int64)
+            np.minimum.at(at, codes_, np.arange(long_.size))
+            at = long_[at]
+        types[long_] = codes_ + first[0].size
+        first.append(at)
+    first_ = np.concatenate(first)
+    n_keyed = first_.size
     rest = np.flatnonzero(~keyed)
     strings: list[str] = []
     if rest.size:
@@ -174,7 +217,7 @@ def _token_types(
         rest_codes, rest_uniques = pd.factorize(pd.Series([text[a:b] for a, b in spans], dtype=object), sort=False)
         types[rest] = rest_codes + n_keyed
         strings = rest_uniques.tolist()
-    return types, lengths[first], k1[first], k2[first], strings
+    return types, lengths[first_], k1[first_], k2[first_], strings
 
 
 class Tokens:
@@ -187,13 +230,13 @@ class Tokens:
     ):
         self.layout = _Layout(codes)
         starts, ends = self.layout.starts, self.layout.ends
-        unit = np.searchsorted(unit_starts, starts, side="right") - 1
+        # the unit of each token: how many units start at or before it, less one (counted at the units' first tokens)
+        first = np.searchsorted(starts, unit_starts, side="left")
+        unit = np.cumsum(np.bincount(first, minlength=starts.size + 1)[: starts.size]) - 1
         self.inside = (unit >= 0) & (ends <= unit_ends[np.maximum(unit, 0)]) if unit_ends.size else unit >= 0
         self.unit = np.where(self.inside, unit, -1)
         self.use_keys = use_keys
-        self.types, self.lengths, self.k1, self.k2, self.strings = _token_types(
-            text, codes, self.layout.is_word, starts, ends, use_keys
-        )
+        self.types, self.lengths, self.k1, self.k2, self.strings = _token_types(text, self.layout, use_keys)
 
     def type_strings(self) -> list[str]:
         """Every type as a string, in type order (keyed types decoded from their keys)."""
