@@ -460,3 +460,15 @@ def test_property_glued_words_found_like_the_alternation_regex(text: str) -> Non
     words = ("روسياوايران", "موسكووطهران", "روسيا", "ايران", "ااا", "اا")  # longest first, overlapping ones too
     regex = re.compile("|".join(words))
     assert _glue_matches(text, words) == [(m.start(), m.group()) for m in regex.finditer(text)]
+
+
+@given(
+    values=st.lists(st.integers(0, 99), max_size=20),
+    at=st.lists(st.integers(0, 20), max_size=6),
+)
+def test_property_glue_spaces_are_inserted_as_np_insert_would(values: list[int], at: list[int]) -> None:
+    from arabic_themes.normalisation import _insert
+
+    positions = sorted(min(a, len(values)) for a in at)  # ascending, repeats allowed (two spaces at one place)
+    new = np.arange(100, 100 + len(positions))
+    assert _insert(np.asarray(values), positions, new).tolist() == np.insert(values, positions, new).tolist()

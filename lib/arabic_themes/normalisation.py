@@ -266,12 +266,14 @@ def _normalize_codes(raw: str) -> tuple[str, np.ndarray, np.ndarray]:
         return text, offsets, np.frombuffer(text.encode("utf-32-le"), dtype=np.uint32)
     *_, fold = _bmp_tables()
     out = fold[codes]  # one look-up: the folded character, or a mark for deleted and expanded ones
-    special = out >= _EXPANDED
-    if not special.any():
+    special = np.flatnonzero(out >= _EXPANDED)  # few
+    if special.size == 0:
         offsets = np.arange(codes.size, dtype=np.int64)
-    elif not (out == _EXPANDED).any():
-        offsets = np.flatnonzero(~special)
-        out = out[offsets]
+    elif not (out[special] == _EXPANDED).any():  # deletions only
+        kept = np.ones(codes.size, dtype=bool)
+        kept[special] = False
+        offsets = np.flatnonzero(kept)
+        out = out[kept]
     else:  # ligatures: each output character takes its place in the flat table
         _, _, width, flat, flat_start, _ = _bmp_tables()
         widths = width[codes]
@@ -279,7 +281,16 @@ def _normalize_codes(raw: str) -> tuple[str, np.ndarray, np.ndarray]:
         first_out = np.cumsum(widths) - widths
         within = np.arange(offsets.size, dtype=np.int64) - first_out[offsets]
         out = flat[flat_start[codes[offsets]] + within]
-    return out.tobytes().decode("utf-32-le"), offsets, out
+    return str(memoryview(out), "utf-32-le"), offsets, out
+
+
+def _insert(values: np.ndarray, at: list[int], new: np.ndarray) -> np.ndarray:
+    """``np.insert(values, at, new)`` for ascending ``at`` (a few positions in a long array), in one copy."""
+    pieces, last = [], 0
+    for k, position in enumerate(at):
+        pieces += [values[last:position], new[k : k + 1]]
+        last = position
+    return np.concatenate([*pieces, values[last:]])
 
 
 def normalize(raw: str, repairs: list[GlueRepair] | None = None) -> NormalizedText:
@@ -320,6 +331,6 @@ def _normalize(raw: str, repairs: list[GlueRepair] | None = None) -> tuple[Norma
         if insert_at:
             pieces.append(text[last:])
             text = "".join(pieces)
-            offsets = np.insert(offsets, insert_at, offsets[insert_at])
-            codes = np.insert(codes, insert_at, np.uint32(ord(" ")))
+            offsets = _insert(offsets, insert_at, offsets[insert_at])
+            codes = _insert(codes, insert_at, np.full(len(insert_at), ord(" "), dtype=codes.dtype))
     return NormalizedText(text=text, offsets=offsets, raw_length=len(raw), repairs=tuple(applied)), codes
