@@ -438,11 +438,11 @@ def test_array_scans_find_what_the_regexes_find(text: str) -> None:
 def test_quotations_of_all_lines_at_once_are_those_of_each_paragraph(text: str) -> None:
     """The vectorised pairing of quotation marks finds, on every line, the spans _quote_spans finds."""
     from arabic_themes._chars import runs
-    from arabic_themes.segmentation import _quote_spans, _quoted_spans
+    from arabic_themes.segmentation import _classes, _quote_spans, _quoted_spans
 
     codes = np.frombuffer(text.encode("utf-32-le"), dtype=np.uint32)
     line_start, line_end = runs((codes != 10) & (codes != 13))
-    starts, ends = _quoted_spans(codes, line_start)
+    starts, ends = _quoted_spans(codes, _classes(codes)[0], line_start)
     lines = zip(line_start.tolist(), line_end.tolist(), strict=True)
     expected = sorted((a + s, a + e) for a, b in lines for s, e in _quote_spans(text[a:b]))
     assert sorted(zip(starts.tolist(), ends.tolist(), strict=True)) == expected
@@ -453,3 +453,24 @@ def test_final_punctuation_read_from_the_end_equals_the_regex(text: str) -> None
     from arabic_themes.segmentation import _FINAL, _final
 
     assert _final(text) == bool(_FINAL.search(text))
+
+
+_WHITE = st.sampled_from([" ", "\t", "\u00a0"])
+_spaced = st.lists(st.tuples(st.sampled_from(["a", "bb", ""]), _WHITE, st.integers(0, 20)))
+
+
+@given(text=_spaced.map(lambda parts: "".join(w + s * k for w, s, k in parts)), cuts=st.lists(st.integers(0, 99)))
+def test_pieces_are_stripped_as_str_strip_does(text: str, cuts: list[int]) -> None:
+    """Stripping every piece at once (a few characters a step, long runs of spaces looked up) is str.strip."""
+    from arabic_themes.segmentation import _classes, _strip
+
+    bounds = sorted({0, len(text), *(min(c, len(text)) for c in cuts)})
+    a, b = np.asarray(bounds[:-1], dtype=np.int64), np.asarray(bounds[1:], dtype=np.int64)
+    start, end = _strip(_classes(np.frombuffer(text.encode("utf-32-le"), dtype=np.uint32))[1], a, b)
+    for i, (x, y) in enumerate(zip(a.tolist(), b.tolist(), strict=True)):
+        piece = text[x:y]
+        if piece.strip():
+            lead = len(piece) - len(piece.lstrip())
+            assert (start[i], end[i]) == (x + lead, x + lead + len(piece.strip())), (piece, start[i], end[i])
+        else:
+            assert start[i] >= end[i], piece

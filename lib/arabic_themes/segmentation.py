@@ -226,12 +226,13 @@ def _segment_rows(text: str, doc_id: str, run_in_headings: Iterable[str]) -> lis
 
 
 # one class table for the scans of _segment_plain: a single look-up per code point
-_TERM, _CLOSE, _NEWLINE, _SPACE = 1, 2, 4, 8
+_TERM, _CLOSE, _NEWLINE, _SPACE, _QUOTE = 1, 2, 4, 8, 16
 _CLASS = np.zeros(0x10000, dtype=np.uint8)
 _CLASS[_TERMINATOR_CHARS] |= _TERM
 _CLASS[_CLOSER_CHARS] |= _CLOSE
 _CLASS[[10, 13]] |= _NEWLINE
 _CLASS[char_classes()[1]] |= _SPACE
+_CLASS[_QUOTE_CHARS_TABLE] |= _QUOTE
 _QUOTE_KIND = np.zeros(0x10000, dtype=np.int8)  # +1/-1 opener/closer of «», +2/-2 of “”, 3 straight
 _QUOTE_KIND[[ord("«"), ord("»"), ord("“"), ord("”"), ord('"'), ord("″")]] = [1, -1, 2, -2, 3, 3]
 
@@ -245,18 +246,19 @@ def _classes(codes: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     return classes, (classes & _SPACE) != 0
 
 
-def _quoted_spans(codes: np.ndarray, line_start: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+def _quoted_spans(codes: np.ndarray, classes: np.ndarray, line_start: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """(start, end) of every balanced quotation, by the rules of :func:`_quote_spans`, for all lines at
     once: paired marks by a running depth that a closer never takes below zero (reset at each line;
     a span runs from the opener that leaves depth 0 to the closer that returns to it), straight
     quotes paired in order on lines where they balance."""
-    kinds = _QUOTE_KIND[np.minimum(codes, 0xFFFF)] * (codes <= 0xFFFF)
+    marks = np.flatnonzero(classes & _QUOTE)  # the few quotation marks (all in the BMP)
+    kinds = _QUOTE_KIND[codes[marks]]
     starts, ends = [], []
     for pair in (1, 2):
-        at = np.flatnonzero(np.abs(kinds) == pair)
+        at = marks[np.abs(kinds) == pair]
         if at.size == 0:
             continue
-        step = np.sign(kinds[at]).astype(np.int64)
+        step = np.sign(_QUOTE_KIND[codes[at]]).astype(np.int64)
         line = np.searchsorted(line_start, at, side="right") - 1
         new_line = np.concatenate(([True], line[1:] != line[:-1]))
         total = np.cumsum(step)
@@ -273,7 +275,7 @@ def _quoted_spans(codes: np.ndarray, line_start: np.ndarray) -> tuple[np.ndarray
         position = np.searchsorted(events, ends_at)
         starts.append(at[events[position - 1]])
         ends.append(at[ends_at] + 1)
-    straight = np.flatnonzero(kinds == 3)
+    straight = marks[kinds == 3]
     if straight.size:
         line = np.searchsorted(line_start, straight, side="right") - 1
         first = np.searchsorted(line, line, side="left")
@@ -285,6 +287,29 @@ def _quoted_spans(codes: np.ndarray, line_start: np.ndarray) -> tuple[np.ndarray
     if not starts:
         return np.empty(0, dtype=np.int64), np.empty(0, dtype=np.int64)
     return np.concatenate(starts), np.concatenate(ends)
+
+
+_STRIP_STEPS = 8  # whitespace stripped a character at a time, for all pieces at once; longer runs are looked up
+
+
+def _strip(is_space: np.ndarray, a: np.ndarray, b: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Per piece ``a[i]:b[i]`` of the text: where it starts and ends once stripped of whitespace (``start >= end``
+    if it is all whitespace). Pieces start and end with a few spaces at most: they are skipped a step at a time,
+    and only runs longer than :data:`_STRIP_STEPS` are found by binary search among the non-space characters."""
+    start, end = a.copy(), b.copy()
+    lead, trail = np.flatnonzero(start < b), np.flatnonzero(end > a)
+    for _ in range(_STRIP_STEPS):
+        lead, trail = lead[is_space[start[lead]]], trail[is_space[end[trail] - 1]]
+        start[lead] += 1
+        end[trail] -= 1
+        lead, trail = lead[start[lead] < b[lead]], trail[end[trail] > a[trail]]
+    if lead.size or trail.size:  # long runs of whitespace (rare)
+        solid = np.flatnonzero(~is_space)
+        after = np.searchsorted(solid, start[lead], side="left")
+        start[lead] = np.minimum(np.append(solid, b.max(initial=0))[after], b[lead])
+        before = np.searchsorted(solid, end[trail], side="left")  # the last non-space before the end, +1
+        end[trail] = np.maximum(np.concatenate(([-1], solid))[before] + 1, a[trail])
+    return start, end
 
 
 def _segment_plain(doc_ids: list[str], texts: list[str]) -> pd.DataFrame:
@@ -307,7 +332,7 @@ def _segment_plain(doc_ids: list[str], texts: list[str]) -> pd.DataFrame:
     classes, is_space = _classes(codes)
     line_start, line_end = runs((classes & _NEWLINE) == 0)
     ends = _terminator_ends(classes, is_space)
-    quote_start, quote_end = _quoted_spans(codes, line_start)
+    quote_start, quote_end = _quoted_spans(codes, classes, line_start)
     if quote_start.size and ends.size:  # an end strictly inside a quotation is not an end
         order = np.argsort(quote_start, kind="stable")
         quote_start, reach = quote_start[order], np.maximum.accumulate(quote_end[order])
@@ -318,15 +343,12 @@ def _segment_plain(doc_ids: list[str], texts: list[str]) -> pd.DataFrame:
     cut_line = np.searchsorted(line_start, a_cut, side="right") - 1
     inside = (cut_line >= 0) & (b_cut <= line_end[np.maximum(cut_line, 0)])
     a_cut, b_cut, cut_line = a_cut[inside], b_cut[inside], cut_line[inside]
-    # strip each piece with array look-ups: first and last non-space character (str.isspace)
-    solid = np.flatnonzero(~is_space)
-    first = np.searchsorted(solid, a_cut, side="left")
-    last = np.searchsorted(solid, b_cut, side="left") - 1
-    keep = first <= last  # the piece holds a non-space character
-    first, last, line = first[keep], last[keep], cut_line[keep]
+    # strip each piece: its first and last non-space character (str.isspace)
+    start, end = _strip(is_space, a_cut, b_cut)
+    keep = start < end  # the piece holds a non-space character
+    start, end, line = start[keep], end[keep], cut_line[keep]
     if line.size == 0:
         return _frame([])
-    start, end = solid[first], solid[last] + 1
     doc = np.searchsorted(doc_starts, line_start[line], side="right") - 1
     # numbering restarts in each article: sentences count units, paragraphs count lines with units
     doc_first = np.flatnonzero(np.concatenate(([True], doc[1:] != doc[:-1])))
