@@ -472,3 +472,26 @@ def test_property_glue_spaces_are_inserted_as_np_insert_would(values: list[int],
     positions = sorted(min(a, len(values)) for a in at)  # ascending, repeats allowed (two spaces at one place)
     new = np.arange(100, 100 + len(positions))
     assert _insert(np.asarray(values), positions, new).tolist() == np.insert(values, positions, new).tolist()
+
+
+_PIECES = ["موسكووطهران", "الولاياتالمتحدة", "مُوسكو", "ﻻ", "دعمٌ", " ", "، ", "\u0640", "\n", "a", "ﷲ"]
+
+
+@settings(max_examples=300, deadline=None)
+@given(pieces=st.lists(st.sampled_from(_PIECES), max_size=12), at=st.lists(st.integers(-2, 60), max_size=8))
+def test_property_offsets_kept_as_their_changes_are_the_offsets_array(
+    pieces: list[str], at: list[int], glue_repairs: list[GlueRepair]
+) -> None:
+    """The coder's offsets (deleted characters and glue spaces only) answer as the array of normalize does."""
+    from arabic_themes.normalisation import _normalize_lazily
+
+    raw = "".join(pieces)
+    norm = normalize(raw, glue_repairs)
+    text, codes, positions, applied = _normalize_lazily(raw, glue_repairs)
+    assert (text, applied) == (norm.text, norm.repairs)
+    assert codes.tolist() == [ord(c) for c in text]
+    assert positions.array().tolist() == norm.offsets.tolist()
+    index = np.asarray([a for a in at if 0 <= a < len(text)], dtype=np.int64)
+    assert positions.raw(index).tolist() == norm.offsets[index].tolist()
+    raw_at = np.asarray([a for a in at if a >= 0], dtype=np.int64)
+    assert positions.searchsorted(raw_at).tolist() == np.searchsorted(norm.offsets, raw_at, side="left").tolist()

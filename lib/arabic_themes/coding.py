@@ -38,7 +38,7 @@ from arabic_themes.codebook import Codebook, CodebookError, DropRule, Indicator,
 from arabic_themes.coding_tables import indicator_counts, parse_evidence, theme_table
 from arabic_themes.decisions import LEARNED_EVIDENCE_WORDS, _decide, _learned_decisions, _previous_units
 from arabic_themes.matcher import matcher_for, tokenize
-from arabic_themes.normalisation import GlueRepair, _normalize, normalize
+from arabic_themes.normalisation import GlueRepair, _normalize_lazily, normalize
 from arabic_themes.terms import TermError, compile_term
 
 __all__ = [
@@ -164,7 +164,7 @@ def _code_batch(
     raw_lengths = np.fromiter((len(texts[d]) + 1 for d in doc_ids), dtype=np.int64, count=len(doc_ids))
     raw_base = np.concatenate([[0], np.cumsum(raw_lengths)[:-1]]).astype(np.int64)
     try:
-        norm, norm_codes = _normalize("\n".join(texts[d] for d in doc_ids), repairs)
+        text, norm_codes, offsets, _ = _normalize_lazily("\n".join(texts[d] for d in doc_ids), repairs)
     except LoneSurrogate as exc:  # name the article and the position in it
         doc = int(np.searchsorted(raw_base, exc.position, side="right")) - 1
         raise exc.named(f"doc_id {doc_ids[doc]!r}", exc.position - int(raw_base[doc])) from None
@@ -174,13 +174,12 @@ def _code_batch(
     joined_start = sent_base + sentences["start"].to_numpy(dtype=np.int64)
     joined_end = sent_base + sentences["end"].to_numpy(dtype=np.int64)
     order = np.argsort(joined_start, kind="stable")
-    unit_start = np.searchsorted(norm.offsets, joined_start[order], side="left")
-    unit_end = np.searchsorted(norm.offsets, joined_end[order], side="left")
-    tokens = tokenize(norm.text, norm_codes, unit_start, unit_end) if codebook.learned is not None else None
-    t_ids, a, b, unit = matcher.hits(norm.text, norm_codes, unit_start, unit_end, tokens)
+    unit_start, unit_end = offsets.searchsorted(joined_start[order]), offsets.searchsorted(joined_end[order])
+    tokens = tokenize(text, norm_codes, unit_start, unit_end) if codebook.learned is not None else None
+    t_ids, a, b, unit = matcher.hits(text, norm_codes, unit_start, unit_end, tokens)
     sent_of_hit = order[unit]
-    raw_a = norm.offsets[a] - sent_base[sent_of_hit]
-    raw_b = norm.offsets[b - 1] + 1 - sent_base[sent_of_hit]
+    raw_a = offsets.raw(a) - sent_base[sent_of_hit]
+    raw_b = offsets.raw(b - 1) + 1 - sent_base[sent_of_hit]
     learned = None
     if tokens is not None and codebook.learned is not None:  # the learned model: a sum over each unit's words
         words = np.flatnonzero(tokens.inside)
@@ -189,7 +188,7 @@ def _code_batch(
         def raw_spans(k: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
             w = words[k]
             base = sent_base[sent_of_word[k]]
-            return norm.offsets[tokens.layout.starts[w]] - base, norm.offsets[tokens.layout.ends[w] - 1] + 1 - base
+            return offsets.raw(tokens.layout.starts[w]) - base, offsets.raw(tokens.layout.ends[w] - 1) + 1 - base
 
         weights = codebook.learned.type_weights(tokens.k1, tokens.k2, tokens.lengths, tokens.strings)
         weights = weights[tokens.types[words]]

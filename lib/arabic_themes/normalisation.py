@@ -260,19 +260,26 @@ def _normalize_chars(raw: str) -> tuple[str, np.ndarray]:
 def _normalize_codes(raw: str) -> tuple[str, np.ndarray, np.ndarray]:
     """:func:`_normalize_chars` plus the code points of the normalised text (for the matcher: the text
     is converted to code points once). A lone surrogate is a :class:`~arabic_themes._chars.LoneSurrogate`."""
+    text, codes, positions = _fold(raw)
+    return text, positions.array(), codes
+
+
+def _fold(raw: str) -> tuple[str, np.ndarray, _Offsets]:
+    """:func:`_normalize_codes` with the offsets as an :class:`_Offsets` (no array per character unless the text
+    grew)."""
     codes = code_points(raw)
     if codes.size == 0 or codes.max() > 0xFFFF or "\u03a3" in raw:
         text, offsets = _normalize_chars_slow(raw)
-        return text, offsets, np.frombuffer(text.encode("utf-32-le"), dtype=np.uint32)
+        return text, np.frombuffer(text.encode("utf-32-le"), dtype=np.uint32), _Offsets(full=offsets)
     *_, fold = _bmp_tables()
     out = fold[codes]  # one look-up: the folded character, or a mark for deleted and expanded ones
     special = np.flatnonzero(out >= _EXPANDED)  # few
     if special.size == 0:
-        offsets = np.arange(codes.size, dtype=np.int64)
+        positions = _Offsets(size=codes.size)
     elif not (out[special] == _EXPANDED).any():  # deletions only
+        positions = _Offsets(size=codes.size, deleted=special)
         kept = np.ones(codes.size, dtype=bool)
         kept[special] = False
-        offsets = np.flatnonzero(kept)
         out = out[kept]
     else:  # ligatures: each output character takes its place in the flat table
         _, _, width, flat, flat_start, _ = _bmp_tables()
@@ -281,7 +288,62 @@ def _normalize_codes(raw: str) -> tuple[str, np.ndarray, np.ndarray]:
         first_out = np.cumsum(widths) - widths
         within = np.arange(offsets.size, dtype=np.int64) - first_out[offsets]
         out = flat[flat_start[codes[offsets]] + within]
-    return str(memoryview(out), "utf-32-le"), offsets, out
+        positions = _Offsets(full=offsets)
+    return str(memoryview(out), "utf-32-le"), out, positions
+
+
+class _Offsets:
+    """Where each character of a normalised text came from (:attr:`NormalizedText.offsets`), kept as the few
+    places where that changes: the raw characters deleted, then the places where a glue repair put a space
+    (before character ``inserted[i]`` of the text as it was then, mapped to that character's raw index). Only a
+    text that grew (ligatures) keeps one offset per character (``full``)."""
+
+    def __init__(self, size: int = 0, deleted: np.ndarray | None = None, full: np.ndarray | None = None):
+        self.size, self.full = size, full
+        empty = np.empty(0, dtype=np.int64)
+        self.deleted = empty if deleted is None else deleted.astype(np.int64)
+        self.before = self.deleted - np.arange(self.deleted.size)  # kept characters before each deleted one
+        self.inserted = self.spaces = empty
+
+    def insert(self, at: list[int]) -> None:
+        """A space was put before each character ``at`` (ascending) of the text as it was."""
+        if self.full is not None:
+            self.full = _insert(self.full, at, self.full[at])
+        else:
+            self.inserted = np.asarray(at, dtype=np.int64)
+        self.spaces = self.inserted + np.arange(self.inserted.size)  # where the spaces are now
+
+    def raw(self, index: np.ndarray) -> np.ndarray:
+        """The offsets of the characters ``index`` of the normalised text (``offsets[index]``)."""
+        if self.full is not None:
+            return self.full[index]
+        index = np.asarray(index, dtype=np.int64)
+        if self.inserted.size:  # a space maps to the character it was put before
+            index = index - np.searchsorted(self.spaces, index, side="left")
+        return index + np.searchsorted(self.before, index, side="right")
+
+    def searchsorted(self, raw: np.ndarray, side: str = "left") -> np.ndarray:
+        """``np.searchsorted(offsets, raw, side="left")``: the first character of the normalised text that comes
+        from raw index ``raw`` or later."""
+        if side != "left":
+            raise ValueError("only side='left' is kept")
+        if self.full is not None:
+            return np.searchsorted(self.full, raw, side="left")
+        raw = np.asarray(raw, dtype=np.int64)
+        index = np.minimum(raw - np.searchsorted(self.deleted, raw, side="left"), self.size - self.deleted.size)
+        return index + np.searchsorted(self.inserted, index, side="left") if self.inserted.size else index
+
+    def array(self) -> np.ndarray:
+        """One offset per character (an ``int64`` array)."""
+        if self.full is not None:
+            return self.full
+        if self.deleted.size:
+            kept = np.ones(self.size, dtype=bool)
+            kept[self.deleted] = False
+            offsets = np.flatnonzero(kept)
+        else:
+            offsets = np.arange(self.size, dtype=np.int64)
+        return _insert(offsets, self.inserted.tolist(), offsets[self.inserted]) if self.inserted.size else offsets
 
 
 def _insert(values: np.ndarray, at: list[int], new: np.ndarray) -> np.ndarray:
@@ -303,8 +365,17 @@ def normalize(raw: str, repairs: list[GlueRepair] | None = None) -> NormalizedTe
 
 def _normalize(raw: str, repairs: list[GlueRepair] | None = None) -> tuple[NormalizedText, np.ndarray]:
     """:func:`normalize`, and the code points of the normalised text."""
+    text, codes, positions, applied = _normalize_lazily(raw, repairs)
+    return NormalizedText(text=text, offsets=positions.array(), raw_length=len(raw), repairs=applied), codes
+
+
+def _normalize_lazily(
+    raw: str, repairs: list[GlueRepair] | None = None
+) -> tuple[str, np.ndarray, _Offsets, tuple[tuple[int, str], ...]]:
+    """:func:`_normalize` as its parts: the text, its code points, its :class:`_Offsets` (not an array per
+    character) and the repairs applied."""
     try:
-        text, offsets, codes = _normalize_codes(raw)
+        text, codes, positions = _fold(raw)
     except LoneSurrogate as exc:
         raise exc.named("text to normalise") from None
     # glued words: insert spaces, mapping each inserted space to the next raw character
@@ -327,10 +398,10 @@ def _normalize(raw: str, repairs: list[GlueRepair] | None = None) -> tuple[Norma
                     k += 1
             pieces.append(repaired)
             last = start + len(glued)
-            applied.append((int(offsets[start]), glued))
+            applied.append((int(positions.raw(np.asarray([start]))[0]), glued))
         if insert_at:
             pieces.append(text[last:])
             text = "".join(pieces)
-            offsets = _insert(offsets, insert_at, offsets[insert_at])
+            positions.insert(insert_at)
             codes = _insert(codes, insert_at, np.full(len(insert_at), ord(" "), dtype=codes.dtype))
-    return NormalizedText(text=text, offsets=offsets, raw_length=len(raw), repairs=tuple(applied)), codes
+    return text, codes, positions, tuple(applied)
