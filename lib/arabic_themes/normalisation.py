@@ -379,7 +379,7 @@ def _normalize_lazily(
     except LoneSurrogate as exc:
         raise exc.named("text to normalise") from None
     # glued words: insert spaces, mapping each inserted space to the next raw character
-    applied: list[tuple[int, str]] = []
+    applied: list[tuple[int, str]] = []  # (start in the folded text, glued form), then raw start
     words, mapping = _glue(tuple(repairs or ()))
     if words and text:
         pieces: list[str] = []
@@ -398,7 +398,10 @@ def _normalize_lazily(
                     k += 1
             pieces.append(repaired)
             last = start + len(glued)
-            applied.append((int(positions.raw(np.asarray([start]))[0]), glued))
+            applied.append((start, glued))
+        if applied:  # one look-up for all (the text's positions before the spaces are put in)
+            raw_starts = positions.raw(np.asarray([start for start, _ in applied], dtype=np.int64)).tolist()
+            applied = [(raw, glued) for raw, (_, glued) in zip(raw_starts, applied, strict=True)]
         if insert_at:
             pieces.append(text[last:])
             text = "".join(pieces)
