@@ -22,7 +22,9 @@ What changes (character classes come from :mod:`pyarabic.araby`, so they agree w
 * glued words listed in a repair table (``موسكووطهران`` → ``موسكو وطهران``) get the missing space.
 
 Deletions and 1:1 replacements are done with ``str.translate`` and NumPy so a whole archive is
-normalised at C speed; only the few glued words are handled one by one.
+normalised at C speed; only the few glued words are handled one by one. The coder does not need an
+offset per character: it keeps them as the few places where they change (:class:`_Offsets`: the
+characters deleted, the spaces put in) and maps only its hits back.
 """
 
 from __future__ import annotations
