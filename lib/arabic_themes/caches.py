@@ -1,6 +1,7 @@
 """What the package remembers between calls, all of it bounded, and one function to forget it.
 
-* character tables (:mod:`arabic_themes._chars`, :mod:`arabic_themes.normalisation`): built once, fixed size;
+* character tables (:mod:`arabic_themes._chars`, :mod:`arabic_themes.normalisation`,
+  :mod:`arabic_themes.tokens`): built once, fixed size;
 * glue-repair regexes: the last 16 repair tables;
 * term matchers (:mod:`arabic_themes.matcher`): the last 8 sets of terms, each with the tables of
   its word forms (a few tens of megabytes for the project's codebook);
@@ -21,12 +22,13 @@ __all__ = ["clear_caches"]
 
 
 def _cached() -> list[Callable[..., Any]]:
-    from arabic_themes import _chars, keyness, matcher, normalisation, plot_style, rawregex
+    from arabic_themes import _chars, keyness, matcher, normalisation, plot_style, rawregex, tokens
 
     return [
         _chars.char_classes,
         normalisation._bmp_tables,
         normalisation._glue,
+        tokens._byte_table,
         matcher.matcher_for,
         rawregex.compile_raw,
         rawregex._category_ranges,
