@@ -80,10 +80,6 @@ def one_line(msg: str) -> bool:
     return bool(msg.strip()) and "\n" not in msg.strip() and "Traceback" not in msg
 
 
-def sha(data: bytes) -> str:
-    return hashlib.sha256(data).hexdigest()
-
-
 # --- shared fixtures: a tiny corpus, its coding, a small codebook -----------------------------------------------------
 
 
@@ -97,6 +93,8 @@ class Shared:
     corpus: pd.DataFrame = dataclasses.field(default_factory=pd.DataFrame)
     sentences: pd.DataFrame = dataclasses.field(default_factory=pd.DataFrame)
     coded: pd.DataFrame = dataclasses.field(default_factory=pd.DataFrame)
+    project: Path | None = None  # the CLI family's copy of the project, its files' hashes, coded and human CSVs
+    tree: dict[str, str] = dataclasses.field(default_factory=dict)
 
     def setup(self) -> None:
         self.full_yaml = (ROOT / "data" / "codebook.yaml").read_text("utf-8")
@@ -121,8 +119,8 @@ class Shared:
 
 def random_term(rng: random.Random) -> str:
     if rng.random() < 0.35:
-        pieces = r"(ا+)+ (?:\w*)* (\w+\s?)* ا? .* \b (?<=ا) (a)\1 [ {1000,} روسي \w+ [^_]+ (?:لم|لا) x{2,5} \s* ^ $ ( )"
-        pieces = pieces.split() + ["ا{0,100000}", " "]
+        some = r"(ا+)+ (?:\w*)* (\w+\s?)* ا? .* \b (?<=ا) (a)\1 [ {1000,} روسي \w+ [^_]+ (?:لم|لا) x{2,5} \s* ^ $ ( )"
+        pieces = some.split() + ["ا{0,100000}", " "]  # nested quantifiers, empty matches, bad syntax, ...
         return "re:" + "".join(rng.choice(pieces) for _ in range(rng.randint(1, 5)))
     parts = []
     for _ in range(rng.randint(1, 6)):
@@ -276,7 +274,7 @@ def check_text(raw: str, shared: Shared, case: Path) -> str | None:
             coded = at.code_sentences(units, shared.codebook, corpus)
             naive = at.code_sentences_naive(units, shared.codebook, corpus)
             problem = compare_engines(coded, naive, shared.codebook.theme_ids)
-            term = random_term(random.Random(raw[:50]))
+            term = random_term(random.Random(len(raw)))
             try:
                 hits = at.kwic(corpus, term)
             except ValueError:  # a term the language refuses (TermError): a clear error is right
@@ -379,36 +377,27 @@ def tracked_tree(project: Path) -> dict[str, str]:
     found = {}
     for path in sorted(project.rglob("*")):
         if path.is_file() and "__pycache__" not in path.parts and ".ipynb_checkpoints" not in path.parts:
-            found[str(path.relative_to(project))] = sha(path.read_bytes())
+            found[str(path.relative_to(project))] = hashlib.sha256(path.read_bytes()).hexdigest()
     return found
 
 
-@dataclasses.dataclass
-class CliFixture:
-    project: Path
-    tree: dict[str, str]
-    coded: Path
-    human: Path
-
-
-def cli_fixture(shared: Shared) -> CliFixture:
-    if getattr(shared, "cli", None) is None:
+def cli_fixture(shared: Shared) -> Path:
+    """Copy the project's tracked files (once), so that a defect cannot damage this checkout."""
+    if shared.project is None:
         project = shared.work / "project"
         names = subprocess.run(["git", "ls-files", "-z"], cwd=ROOT, capture_output=True, check=True).stdout
         for name in filter(None, names.decode().split("\0")):
             (project / name).parent.mkdir(parents=True, exist_ok=True)
             if (ROOT / name).is_file():
                 shutil.copy2(ROOT / name, project / name)
-        coded = shared.work / "coded.csv"
-        shared.coded.to_csv(coded, index=False)
-        human = shared.work / "human.csv"
-        sample = shared.coded[["doc_id", "sentence_id", "start", "end", "text"]].copy()
+        shared.coded.to_csv(shared.work / "coded.csv", index=False)
+        human = shared.coded[["doc_id", "sentence_id", "start", "end", "text"]].copy()
         for k, theme in enumerate(shared.codebook.theme_ids):
-            sample[theme] = [(i + k) % 2 for i in range(len(sample))]
-        sample.to_csv(human, index=False)
+            human[theme] = [(i + k) % 2 for i in range(len(human))]
+        human.to_csv(shared.work / "human.csv", index=False)
         (shared.work / "cwd").mkdir()
-        shared.cli = CliFixture(project, tracked_tree(project), coded, human)  # type: ignore[attr-defined]
-    return shared.cli  # type: ignore[attr-defined, no-any-return]
+        shared.project, shared.tree = project, tracked_tree(project)
+    return shared.project
 
 
 def gen_cli(rng: random.Random, shared: Shared) -> tuple[str, str, bool]:
@@ -418,8 +407,7 @@ def gen_cli(rng: random.Random, shared: Shared) -> tuple[str, str, bool]:
 
 def check_cli(payload: tuple[str, str, bool], shared: Shared, case: Path) -> str | None:
     command, kind, force = payload
-    fx = cli_fixture(shared)
-    project, tiny = fx.project, shared.tiny
+    project, tiny, coded, human = cli_fixture(shared), shared.tiny, shared.work / "coded.csv", shared.work / "human.csv"
     if kind == "symlink_processed":
         out = case / "out"
         out.mkdir()
@@ -443,9 +431,9 @@ def check_cli(payload: tuple[str, str, bool], shared: Shared, case: Path) -> str
         out = project / "figures" / "{x}"  # outside the project it would run every notebook: too slow here
     args = {
         "analyse": [str(tiny), str(out)],
-        "export-qda": ["--coded", str(fx.coded), "--corpus", str(tiny), "--out", str(out)],
-        "sample": ["--coded", str(fx.coded), "--n", "5", "--seed", "1", "--corpus", str(tiny), "--out", str(out)],
-        "validate": f"--coded {fx.coded} --human {fx.human} --corpus {tiny} --boot 20 --out".split() + [str(out)],
+        "export-qda": ["--coded", str(coded), "--corpus", str(tiny), "--out", str(out)],
+        "sample": ["--coded", str(coded), "--n", "5", "--seed", "1", "--corpus", str(tiny), "--out", str(out)],
+        "validate": f"--coded {coded} --human {human} --corpus {tiny} --boot 20 --out".split() + [str(out)],
     }[command] + (["--force"] if force and command in ("analyse", "export-qda") else [])
     env = {**os.environ, "PYTHONPATH": str(project / "lib")}
     code = "import sys; from arabic_themes.cli import main; sys.exit(main())"
@@ -454,11 +442,11 @@ def check_cli(payload: tuple[str, str, bool], shared: Shared, case: Path) -> str
     except subprocess.TimeoutExpired:
         return f"{command} {kind}: no answer in 300 s"
     after = tracked_tree(project)
-    changed = sorted(k for k in fx.tree if after.get(k) != fx.tree[k])
+    changed = sorted(k for k in shared.tree if after.get(k) != shared.tree[k])
     for name in changed:  # restore the copy for the next case
         (project / name).parent.mkdir(parents=True, exist_ok=True)
         shutil.copy2(ROOT / name, project / name)
-    for name in set(after) - set(fx.tree):
+    for name in set(after) - set(shared.tree):
         (project / name).unlink()
     if "Traceback" in run.stderr:
         return f"{command} {kind}: traceback: {run.stderr.strip().splitlines()[-1][:200]}"
@@ -478,7 +466,7 @@ def check_cli(payload: tuple[str, str, bool], shared: Shared, case: Path) -> str
 
 def gen_refi(rng: random.Random, shared: Shared) -> tuple[str, str, int]:
     where = rng.choice(
-        ["label_en", "label_ar", "definition", "note", "doc_id", "outlet", "evidence", "newlines", "newlines"]
+        ["label_en", "label_ar", "definition", "note", "doc_id", "outlet", "evidence"] + ["newlines"] * 2
     )
     return where, rng.choice(FORBIDDEN + ["\u200f", "é", "&<>\"'"]), rng.randrange(10**6)
 
@@ -518,9 +506,7 @@ def check_refi(payload: tuple[str, str, int], shared: Shared, case: Path) -> str
         project = etree.fromstring(archive.read("project.qde"))
         if not etree.XMLSchema(etree.parse(str(schemas / "Project-mrt2019.xsd"))).validate(project):
             return f"{where} {char!r}: project.qde does not validate"
-        ns = "{urn:QDA-XML:project:1.0}"
-        texts = dict(zip(coded["doc_id"], coded["text"], strict=False))
-        wanted = {(d, s, e): t for d, s, e, t in coded[["doc_id", "start", "end", "text"]].itertuples(index=False)}
+        ns, units = "{urn:QDA-XML:project:1.0}", set(coded["text"])
         for source in project.iter(f"{ns}TextSource"):
             raw = archive.read("sources/" + source.get("plainTextPath").removeprefix("internal://"))
             first = raw.split(b"\n", 1)[0]  # read as QualCoder reads it (tests/test_refi_qda.py)
@@ -528,7 +514,7 @@ def check_refi(payload: tuple[str, str, int], shared: Shared, case: Path) -> str
             text = text.replace("\n", "\n ") if first.endswith(b"\r") and b"\n" in raw else text
             for sel in source.findall(f"{ns}PlainTextSelection"):
                 shown = text[int(sel.get("startPosition")) : int(sel.get("endPosition"))]
-                if shown not in set(wanted.values()) | set(texts.values()):
+                if shown not in units:
                     return f"{where}: a selection lands on {shown[:40]!r}, not on a unit"
     if not etree.XMLSchema(etree.parse(str(schemas / "Codebook-mrt2019.xsd"))).validate(etree.parse(str(book))):
         return f"{where} {char!r}: codebook.qdc does not validate"
@@ -546,7 +532,7 @@ FAMILIES: list[tuple[str, float, Callable[..., Any], Callable[..., str | None]]]
 ]
 
 
-def campaign(seconds: float, seed: int, cases: int | None, save: Path) -> list[dict[str, Any]]:
+def campaign(seconds: float, seed: int, cases: int | None, save: Path) -> list[tuple[str, int, int, float, list[str]]]:
     rows = []
     with tempfile.TemporaryDirectory(prefix="arabic_themes_fuzz_") as tmp:
         shared = Shared(Path(tmp))
@@ -576,15 +562,7 @@ def campaign(seconds: float, seed: int, cases: int | None, save: Path) -> list[d
                             payload if isinstance(payload, bytes) else repr(payload).encode("utf-8", "backslashreplace")
                         )
                         (target / "problem.txt").write_text(problem + "\n", "utf-8", errors="backslashreplace")
-            rows.append(
-                {
-                    "family": name,
-                    "cases": n,
-                    "failures": failed,
-                    "seconds": time.monotonic() - start,
-                    "examples": examples,
-                }
-            )
+            rows.append((name, n, failed, time.monotonic() - start, examples))
     return rows
 
 
@@ -593,12 +571,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--seconds", type=float, default=300, help="total time budget (default 300)")
     parser.add_argument("--seed", type=int, default=1, help="seed: the same seed gives the same cases (default 1)")
     parser.add_argument("--cases", type=int, help="at most this many cases per family")
-    parser.add_argument(
-        "--save",
-        type=Path,
-        default=Path(tempfile.gettempdir()) / "arabic_themes_fuzz",
-        help="where failing inputs are saved (default /tmp/arabic_themes_fuzz)",
-    )
+    save = Path(tempfile.gettempdir()) / "arabic_themes_fuzz"
+    parser.add_argument("--save", type=Path, default=save, help=f"where failing inputs go (default {save})")
     args = parser.parse_args(argv)
     warnings.simplefilter("ignore", FutureWarning)  # re's 'possible nested set' on random patterns
     if args.save.resolve().is_relative_to(ROOT):
@@ -606,13 +580,13 @@ def main(argv: list[str] | None = None) -> int:
     rows = campaign(args.seconds, args.seed, args.cases, args.save)
     print(f"fuzz campaign: seed {args.seed}, budget {args.seconds:g} s\n")
     print("| family | cases | failures | seconds |\n| --- | ---: | ---: | ---: |")
-    for row in rows:
-        print(f"| {row['family']} | {row['cases']:,} | {row['failures']} | {row['seconds']:.0f} |")
-    total = sum(r["failures"] for r in rows)
-    print(f"| all | {sum(r['cases'] for r in rows):,} | {total} | {sum(r['seconds'] for r in rows):.0f} |")
-    for row in rows:
-        for example in row["examples"]:
-            print(f"- {row['family']}: {example}")
+    for name, n, failed, used, _ in rows:
+        print(f"| {name} | {n:,} | {failed} | {used:.0f} |")
+    total = sum(r[2] for r in rows)
+    print(f"| all | {sum(r[1] for r in rows):,} | {total} | {sum(r[3] for r in rows):.0f} |")
+    for name, *_, examples in rows:
+        for example in examples:
+            print(f"- {name}: {example}")
     if total:
         print(f"\nfirst failing inputs saved under {args.save}")
     return 1 if total else 0
