@@ -452,7 +452,9 @@ def check_cli(payload: tuple[str, str, bool], shared: Shared, case: Path) -> str
         return f"{command} {kind}: traceback: {run.stderr.strip().splitlines()[-1][:200]}"
     if changed:
         return f"{command} {kind}: changed project file(s) {changed[:3]}"
-    if run.returncode != 0 and not (one_line(run.stderr) and run.stderr.startswith("error:")):
+    lines = run.stderr.strip().splitlines()  # analyse reports progress on stderr before its error
+    progress = command == "analyse" and not any(line.startswith("error:") for line in lines[:-1])
+    if run.returncode != 0 and not (lines and lines[-1].startswith("error:") and (len(lines) == 1 or progress)):
         return f"{command} {kind}: rc={run.returncode} without a one-line error: {run.stderr[:200]!r}"
     if run.returncode == 0 and (command == "analyse" or kind in ("existing_file", "project_file")):
         return f"{command} accepted OUT {kind} ({out})"
