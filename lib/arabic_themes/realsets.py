@@ -90,23 +90,22 @@ def piece_intervals(
     One row per theme: ``precision_lo/hi``, ``recall_lo/hi``, ``f1_lo/hi``. A replicate where a metric
     is undefined (no positive in it) is left out of that metric's interval.
     """
+    from arabic_themes.validation import _bootstrap_counts, table_metrics
+
     pieces, index = np.unique(aligned["doc_id"].to_numpy(), return_inverse=True)
-    draws = np.random.default_rng(seed).integers(0, len(pieces), size=(boot, len(pieces)))
-    weights = np.stack([np.bincount(row, minlength=len(pieces)) for row in draws]).astype(float)
+    weights = _bootstrap_counts(np.zeros(len(pieces)), boot, seed)  # one stratum: the pieces drawn with replacement
     tail = (1 - level) / 2 * 100
     rows = []
     for theme in themes:
         machine = aligned[f"{theme}_coder"].to_numpy(dtype=bool)
         human = aligned[f"{theme}_reference"].to_numpy(dtype=bool)
-        per_piece = [np.bincount(index, weights=(machine & human) * 1.0, minlength=len(pieces))]
-        per_piece += [np.bincount(index, weights=(machine & ~human) * 1.0, minlength=len(pieces))]
-        per_piece += [np.bincount(index, weights=(~machine & human) * 1.0, minlength=len(pieces))]
-        tp, fp, fn = (weights @ counts for counts in per_piece)
-        with np.errstate(invalid="ignore", divide="ignore"):
-            metrics = {"precision": tp / (tp + fp), "recall": tp / (tp + fn), "f1": 2 * tp / (2 * tp + fp + fn)}
+        cells = (machine & human, machine & ~human, ~machine & human, ~machine & ~human)
+        tp, fp, fn, tn = (weights @ np.bincount(index, weights=c * 1.0, minlength=len(pieces)) for c in cells)
+        metrics = table_metrics(tp, fp, fn, tn)
+        defined = {"precision": tp + fp > 0, "recall": tp + fn > 0, "f1": 2 * tp + fp + fn > 0}
         row: dict[str, object] = {"theme": theme}
-        for name, values in metrics.items():
-            values = values[np.isfinite(values)]
+        for name, ok in defined.items():
+            values = metrics[name][ok]  # a replicate without the metric's denominator is left out, not counted as 0
             low, high = np.percentile(values, [tail, 100 - tail]) if len(values) else (np.nan, np.nan)
             row[f"{name}_lo"], row[f"{name}_hi"] = float(low), float(high)
         rows.append(row)
