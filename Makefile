@@ -7,7 +7,7 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 PYTEST := $(BIN)/python -m pytest
 
-.PHONY: setup run test lab baselines benchmark check-render clean-venv
+.PHONY: setup run test lab baselines benchmark embedding-baseline check-render clean-venv
 
 $(STAMP): pyproject.toml constraints.txt
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Python 3.11+ is needed, found " + sys.version)'
@@ -37,6 +37,12 @@ baselines: $(STAMP)
 benchmark: $(STAMP)
 	$(BIN)/python -m pip install --quiet -c constraints.txt -e '.[bench]'  # flashtext and spaCy, the peers
 	$(BIN)/python benchmarks/bench_coding.py
+
+# A pretrained sentence encoder (multilingual-e5-small, from the extra `embeddings`) against the codebook on the
+# real-text sets, by grouped cross-validation; prints the tables data/README.md quotes.
+embedding-baseline: $(STAMP)
+	$(BIN)/python -m pip install --quiet -c constraints.txt -e '.[embeddings]'
+	$(BIN)/python benchmarks/embedding_baseline.py
 
 # Render every notebook as GitHub shows it (styles and scripts stripped, ~1,000 px wide) and screenshot it in
 # headless Chromium (Debian package `chromium`) into build/render/; prints each page's height and file size.
