@@ -32,6 +32,7 @@ SECOND_ARTICLE = "التقى وزير الخارجية الإيراني نظير
 
 
 REAL_DEV = PROJECT / "data" / "annotations" / "real_dev"
+REAL_TEST = PROJECT / "data" / "annotations" / "real_test"
 #: What only the project's own five articles can make a notebook say: their doc_ids and the numbers of their readings.
 PROJECT_DOC_IDS = ["limited_support", "putins_calculus", "middle_east_news", "no_protection", "mena_research"]
 PROJECT_PHRASES = [
@@ -126,6 +127,19 @@ def test_parameters_never_apply_the_projects_corpus_specific_files(own_corpus: P
     assert params["OUTPUT"] == "../processed" and params["FIGURES"] == "../figures"  # run in OUT/notebooks
 
 
+def test_the_real_test_set_is_shown_for_the_project_s_codebook_only(own_corpus: Path, tmp_path: Path) -> None:
+    """Its scores measure the project's codebook: a byte-identical copy gets them, an edited or other codebook not."""
+    real_test = str(PROJECT / "data" / "annotations" / "real_test")
+    assert analysis_parameters(own_corpus)["CODEBOOK_TEST_SET"] == real_test
+    book = (PROJECT / "data" / "codebook.yaml").read_bytes()
+    (tmp_path / "copy.yaml").write_bytes(book)
+    (tmp_path / "edited.yaml").write_bytes(book + b"# mine\n")
+    (tmp_path / "two.yaml").write_text(TWO_THEMES, encoding="utf-8")
+    given = {name: analysis_parameters(own_corpus, codebook=tmp_path / name)["CODEBOOK_TEST_SET"] for name in
+             ("copy.yaml", "edited.yaml", "two.yaml")}  # fmt: skip
+    assert given == {"copy.yaml": real_test, "edited.yaml": "", "two.yaml": ""}
+
+
 def test_analyse_refuses_a_non_empty_output_and_the_project_folders(own_corpus: Path, tmp_path: Path, capsys) -> None:
     main(["init-corpus", str(own_corpus)])
     busy = tmp_path / "busy"
@@ -174,6 +188,12 @@ def test_analyse_runs_every_notebook_into_its_own_folder(own_corpus: Path, tmp_p
     )
     assert (out / "figures" / "theme_shares.png").is_file()
     _assert_speaks_only_of_its_corpus(out)
+    # the codebook is the project's (a copy), so its measurement on the real test set is shown, with the commands
+    # that check a sample of this corpus
+    prose, _ = _notebook_text(out / "notebooks" / "02_code_themes.ipynb")
+    pieces = len(list(csv.DictReader((REAL_TEST / "metadata.csv").open(encoding="utf-8"))))
+    assert f"This codebook was measured on {pieces} real published Arabic pieces" in prose
+    assert f"arabic-themes sample --coded processed/coded_sentences.csv \\\n    --corpus '{own_corpus}'" in prose
     assert _project_state() == before  # the project's notebooks, processed data and figures are untouched
 
 
@@ -294,6 +314,7 @@ def test_any_corpus_any_codebook_and_the_notebooks_speak_only_of_the_run(real_te
     prose, _ = _notebook_text(out / "notebooks" / "02_code_themes.ipynb")
     n, k = len(coded), int(coded["diplomacy"].sum())
     assert f"Of the {n} units, the coder marks *Diplomacy* in {k} ({round(100 * k / n)} %)" in prose  # computed
+    assert "no measurement of this codebook on hand-coded text it was never revised on is known here" in prose
     assert (out / "figures" / "theme_shares.png").is_file() and (out / "run.json").is_file()
     assert _project_state() == before
 

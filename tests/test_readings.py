@@ -339,3 +339,60 @@ def test_sample_readings_and_interval_table() -> None:
     assert "Against the reference coding of 40 units, the coder meets the bar" in summary
     assert "2 disagreements listed above" in summary and "Every one of the 3 codebook versions" in summary
     assert "test set" not in summary  # none given
+
+
+def _check(f1: tuple[float, float]) -> pd.DataFrame:
+    """A codebook's scores on a real test set of 12 pieces (60 units), F1 per theme as given."""
+    return pd.DataFrame(
+        {
+            "theme": ["economy", "diplomacy"],
+            "view": "pooled",
+            "sentences": "real test set",
+            "pieces": 12,
+            "n": 60,
+            "precision": [0.9, 0.75],
+            "recall": [0.8, 0.4],
+            "f1": list(f1),
+            "f1_lo": [0.7, 0.3],
+            "f1_hi": [0.95, 0.7],
+        }
+    )
+
+
+def test_trust_reading_states_the_codebook_s_real_text_scores_and_which_counts_are_approximate() -> None:
+    text = readings.reading_trust(
+        _check((0.85, 0.52)), THEMES, coded="../processed/coded_sentences.csv", corpus="/home/me/my texts",
+        codebook="/home/me/book.yaml",
+    )  # fmt: skip
+    assert "measured on 12 real published Arabic pieces (60 units)" in text
+    economy = "*Economy*: F1 0.85 (0.70–0.95); recall 0.80 (the share of a reader's units it finds), precision 0.90"
+    assert economy in text
+    assert "F1 0.80 or more there: *Economy*; read its count as measured." in text
+    assert "Below 0.80: *Diplomacy*; read its count as approximate" in text
+    # the commands to check a sample use the run's paths, seen from the folder that holds notebooks/, shell-quoted
+    assert "arabic-themes sample --coded processed/coded_sentences.csv \\\n    --corpus '/home/me/my texts'" in text
+    assert "--codebook /home/me/book.yaml" in text
+    assert "arabic-themes validate --coded processed/coded_sentences.csv" in text
+    assert text.count("```") == 2
+
+
+def test_trust_reading_without_a_measurement_or_with_a_hand_coding() -> None:
+    paths = {"coded": "../data/processed/coded_sentences.csv", "corpus": "../data/raw", "codebook": "../data/c.yaml"}
+    text = readings.reading_trust(None, THEMES, **paths)
+    assert "no measurement of this codebook on hand-coded text it was never revised on is known here" in text
+    assert "F1" not in text and "--corpus data/raw --codebook data/c.yaml" in text
+    text = readings.reading_trust(_check((0.9, 0.81)), THEMES, **paths, has_reference=True)
+    assert "F1 0.80 or more there: *Economy* and *Diplomacy*; read their counts as measured." in text
+    assert "Below" not in text and "notebook 03 measures the coder against it" in text and "```" not in text
+
+
+def test_the_summary_of_notebook_02_says_which_counts_carry_to_new_text() -> None:
+    two = load_codebook_text(TWO_THEMES_YAML)
+    text = readings.summary_coding(two, coded_frame(), _check((0.85, 0.52)))
+    assert text.splitlines()[-1] == (
+        "* On 12 real published pieces its revisions never read, the codebook reaches F1 0.80 for *Economy*, not for "
+        "*Diplomacy*: read its count as approximate (section 6)."
+    )
+    assert "has not been measured for this codebook" in readings.summary_coding(two, coded_frame()).splitlines()[-1]
+    text = readings.summary_coding(two, coded_frame(), _check((0.5, 0.52)))
+    assert text.splitlines()[-1].endswith("reaches F1 0.80 for no theme (section 6).")

@@ -187,3 +187,14 @@ def test_the_readme_s_real_text_rows_are_notebook_03_s_numbers() -> None:
         written = [v for r in rows.loc[THEMES].itertuples() for v in (r.f1, r.f1_lo, r.f1_hi)]
         assert stated == pytest.approx(written, abs=0.0051), view  # two decimals of the CSV's four
         assert f"{int(rows['pieces'].iloc[0])} excerpts ({int(rows['n'].iloc[0])} units)" in line
+
+
+def test_without_development_sets_only_the_test_set_is_scored(real_scores: pd.DataFrame, codebook: Codebook) -> None:
+    alone = score_real_sets({"current": codebook}, [], test_set=REAL_DEV, boot=200)
+    assert alone["view"].tolist() == ["pooled"] * 3 and set(alone["sentences"]) == {"real test set"}
+    assert alone["theme"].tolist() == THEMES and (alone["pieces"] == 49).all() and (alone["n"] == 326).all()
+    # the same units as real_dev's two parts together, scored as one set
+    parts = real_scores[(real_scores["codebook"] == "early") & (real_scores["view"] == "part")]
+    both = parts.groupby("theme")[["both", "coder_only", "reference_only"]].sum()
+    for row in alone.itertuples():
+        assert (row.both, row.coder_only, row.reference_only) == tuple(both.loc[row.theme])

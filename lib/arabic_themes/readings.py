@@ -35,6 +35,7 @@ from arabic_themes.readings_texts import (
     evidence_words,
     reading_headings,
     reading_theme_counts,
+    reading_trust,
     summary_coding,
     summary_corpus,
 )
@@ -79,6 +80,7 @@ __all__ = [
     "reading_theme_counts",
     "reading_theme_shares",
     "reading_timeline",
+    "reading_trust",
     "short_list",
     "shown_note",
     "summary_coding",

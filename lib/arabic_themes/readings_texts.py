@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import shlex
 from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
 
@@ -10,6 +11,7 @@ import pandas as pd
 
 from arabic_themes._wording import Labelled, _doc, _docs, _join, _n, _per_doc, _plural, _theme, percent
 from arabic_themes.codebook import Codebook
+from arabic_themes.readings_validation import BAR_REAL_F1
 
 
 def reading_headings(sentences: pd.DataFrame, run_in_headings: Mapping[str, Iterable[str]] | None = None) -> str:
@@ -97,8 +99,9 @@ def reading_theme_counts(coded: pd.DataFrame, themes: Sequence[Labelled]) -> str
     return text
 
 
-def summary_coding(codebook: Codebook, coded: pd.DataFrame) -> str:
-    """The summary of notebook 02 as Markdown bullets: the codebook's size, traceability, the counts."""
+def summary_coding(codebook: Codebook, coded: pd.DataFrame, check: pd.DataFrame | None = None) -> str:
+    """The summary of notebook 02 as Markdown bullets: the codebook's size, traceability, the counts and, when
+    ``check`` is given (see :func:`reading_trust`), which counts carry to new text."""
     themes = codebook.themes
     indicators = sum(len(t.indicators) for t in themes)
     rules = sum(len(t.drop_when) for t in themes)
@@ -120,7 +123,95 @@ def summary_coding(codebook: Codebook, coded: pd.DataFrame) -> str:
             "* Written: `coded_sentences.csv`, `theme_counts.csv` and `indicator_counts.csv`, and the same coding as a "
             "REFI-QDA project and "
             "codebook for QDA software.",
+            _trust_bullet(check, themes),
         ]
+    )
+
+
+def _trust_bullet(check: pd.DataFrame | None, themes: Sequence[Labelled]) -> str:
+    if check is None or not len(check):
+        return "* How far the counts are off on new text has not been measured for this codebook; section 6 shows how."
+    ok, short = _trust_verdict(check, themes)
+    pieces = _plural(int(check["pieces"].iloc[0]), "real published piece")
+    reached = f"for {_join(ok)}" if ok else "for no theme"
+    rest = (
+        f", not for {_join(short)}: read {_its(short)} as approximate (section 6)" if ok and short else " (section 6)"
+    )
+    return f"* On {pieces} its revisions never read, the codebook reaches F1 {BAR_REAL_F1:.2f} {reached}{rest}."
+
+
+def _from_root(path: str) -> str:
+    """A notebook's path (relative to ``notebooks/``) as seen from the folder that holds ``notebooks/``."""
+    return path[3:] if path.startswith("../") else path
+
+
+def _its(themes: Sequence[str]) -> str:
+    return "its count" if len(themes) == 1 else "their counts"
+
+
+def _trust_verdict(check: pd.DataFrame, themes: Sequence[Labelled]) -> tuple[list[str], list[str]]:
+    """The themes whose F1 on the codebook's real test set reaches the bar for real text, and the others."""
+    labels = {t.id: t for t in themes}
+    ok = [_theme(labels[t]) for t in check.loc[check["f1"] >= BAR_REAL_F1, "theme"]]
+    short = [_theme(labels[t]) for t in check.loc[check["f1"] < BAR_REAL_F1, "theme"]]
+    return ok, short
+
+
+def reading_trust(
+    check: pd.DataFrame | None,
+    themes: Sequence[Labelled],
+    *,
+    coded: str,
+    corpus: str,
+    codebook: str,
+    has_reference: bool = False,
+) -> str:
+    """How far the counts of this run can be trusted, and how to measure it on this corpus.
+
+    ``check`` is the codebook scored on hand-coded real pieces its revisions never read (the ``"real test set"``
+    rows of :func:`arabic_themes.score_real_sets`), or ``None`` when no such measurement belongs to this codebook.
+    ``coded``, ``corpus`` and ``codebook`` are the run's paths, written into the commands that check a sample.
+    """
+    text = "**How far to trust these counts.** The counts above are the coder's"
+    if check is None or not len(check):
+        text += "; no measurement of this codebook on hand-coded text it was never revised on is known here."
+    else:
+        labels = {t.id: t for t in themes}
+        pieces, units = int(check["pieces"].iloc[0]), int(check["n"].iloc[0])
+        text += (
+            f". This codebook was measured on {_plural(pieces, 'real published Arabic piece')} ({_n(units)} units) "
+            "that its revisions never read, each unit coded by hand from the theme definitions (F1 with a 95 % "
+            "interval that resamples pieces):\n\n"
+        )
+        text += "\n".join(
+            f"* {_theme(labels[r.theme])}: F1 {r.f1:.2f} ({r.f1_lo:.2f}–{r.f1_hi:.2f}); recall {r.recall:.2f} (the "
+            f"share of a reader's units it finds), precision {r.precision:.2f} (the share of its own that are right)."
+            for r in check.itertuples(index=False)
+        )
+        ok, short = _trust_verdict(check, themes)
+        bar = f"{BAR_REAL_F1:.2f}"
+        text += "\n\n"
+        if ok:
+            text += f"F1 {bar} or more there: {_join(ok)}; read {_its(ok)} as measured. "
+        if short:
+            text += (
+                f"Below {bar}: {_join(short)}; read {_its(short)} as approximate, since on new text the coder both "
+                "misses units and marks some wrongly, so a count can be off either way."
+            )
+    if has_reference:
+        return text.rstrip() + "\n\nThis corpus also has a hand coding: notebook 03 measures the coder against it."
+    paths = {k: shlex.quote(_from_root(v)) for k, v in (("coded", coded), ("corpus", corpus), ("codebook", codebook))}
+    given = f"--coded {paths['coded']} \\\n    --corpus {paths['corpus']} --codebook {paths['codebook']}"
+    return (
+        text.rstrip()
+        + "\n\nTo measure it on this corpus, have a random sample of units coded by hand, blind, and correct the "
+        "counts for the coder's errors; from the folder that holds `notebooks/`:\n\n```bash\n"
+        f"arabic-themes sample {given} \\\n    --n 100 --seed 1 --out check/\n"
+        "# a reader codes check/sample.csv blind (or check/sample.qdpx in QDA software) and saves check/coder_a.csv\n"
+        f"arabic-themes validate {given} \\\n    --sample check/sample.csv --human check/coder_a.csv \\\n"
+        "    --out check/results/\n"
+        "```\n\n`check/results/prevalence.csv` then gives each theme's share corrected for the coder's errors, with "
+        "an interval (README, *Check the coding on your corpus*)."
     )
 
 

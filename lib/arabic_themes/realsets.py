@@ -128,7 +128,8 @@ def score_real_sets(
     :func:`arabic_themes.agreement`, ``pieces``, the intervals of :func:`piece_intervals` and
     ``view``: ``"part"`` for each part of each set, and three pooled views — the parts the version
     (or an earlier one) was revised on (``history``, fitted), the other development parts
-    (unseen), and ``test_set`` (never revised on; it must not appear in ``history``).
+    (unseen), and ``test_set`` (never revised on; it must not appear in ``history``). ``sets`` may be
+    empty: then only the test set is scored (one ``"real test set"`` row per theme).
     """
     from arabic_themes.reliability import agreement
     from arabic_themes.versions import mark_fitted
@@ -144,15 +145,15 @@ def score_real_sets(
     for version, book in versions.items():
         if book.theme_ids != themes:
             raise InputError(f"codebook version {version!r} has themes {book.theme_ids}, not {themes}")
-        aligned = pd.concat([code_real_set(c, r, book, repairs) for c, r in loaded], ignore_index=True)
-        parts = pd.DataFrame({"codebook": version, "sentences": aligned["part"].unique()})
-        seen = mark_fitted(parts, history) if history is not None else parts.assign(fitted=False)
-        fitted = set(seen.loc[seen["fitted"], "sentences"])
-        groups: list[tuple[str, str, pd.DataFrame]] = [
-            ("part", p, aligned[aligned["part"] == p]) for p in parts["sentences"]
-        ]
-        groups.append(("pooled", VIEWS[0], aligned[aligned["part"].isin(fitted)]))
-        groups.append(("pooled", VIEWS[1], aligned[~aligned["part"].isin(fitted)]))
+        groups: list[tuple[str, str, pd.DataFrame]] = []
+        if loaded:  # development sets; without them only the test set is scored
+            aligned = pd.concat([code_real_set(c, r, book, repairs) for c, r in loaded], ignore_index=True)
+            parts = pd.DataFrame({"codebook": version, "sentences": aligned["part"].unique()})
+            seen = mark_fitted(parts, history) if history is not None else parts.assign(fitted=False)
+            fitted = set(seen.loc[seen["fitted"], "sentences"])
+            groups += [("part", p, aligned[aligned["part"] == p]) for p in parts["sentences"]]
+            groups.append(("pooled", VIEWS[0], aligned[aligned["part"].isin(fitted)]))
+            groups.append(("pooled", VIEWS[1], aligned[~aligned["part"].isin(fitted)]))
         if test is not None:
             groups.append(("pooled", VIEWS[2], code_real_set(*test, book, repairs)))
         for view, name, units in groups:

@@ -18,6 +18,11 @@ __all__ = ["PROJECT", "analysis_parameters", "check_inputs"]
 PROJECT = Path(__file__).resolve().parents[2]
 
 
+def _same_bytes(a: Path, b: Path) -> bool:
+    """Whether two files exist and hold the same bytes."""
+    return a.is_file() and b.is_file() and a.read_bytes() == b.read_bytes()
+
+
 def analysis_parameters(
     corpus: str | Path,
     out: str | Path | None = None,
@@ -35,7 +40,9 @@ def analysis_parameters(
     ``glosses.csv``) are taken from the corpus folder when present; the project's own lists are used
     for glued words, actors, attribution cues and spelling variants otherwise; corpus-specific files
     of the project (its run-in headings, claims, timeline, English glosses, reference coding, the
-    history of its codebook and its hand-coded sentence sets) are never applied to another corpus.
+    history of its codebook and its hand-coded sentence sets) are never applied to another corpus. The
+    project's real-text test set measures the project's codebook, so ``CODEBOOK_TEST_SET`` names it
+    only when the codebook used holds the same bytes as ``data/codebook.yaml``.
     ``""`` tells a notebook that there is no such file.
     """
     corpus, data = Path(corpus).resolve(), Path(project).resolve() / "data"
@@ -50,9 +57,11 @@ def analysis_parameters(
             return str(path)
         return str(fallback) if fallback is not None else ""
 
+    project_book = data / "codebook.yaml"
+    codebook_path = Path(codebook).resolve() if codebook else project_book
     return {
         "CORPUS": str(corpus),
-        "CODEBOOK": str(Path(codebook).resolve() if codebook else data / "codebook.yaml"),
+        "CODEBOOK": str(codebook_path),
         "REFERENCE": str(Path(reference).resolve()) if reference else "",
         # the project's codebook history and hand-coded sentence sets describe the project's codebook, not yours
         "EARLIER_CODEBOOKS": "",
@@ -60,6 +69,10 @@ def analysis_parameters(
         "TEST_SET": "",
         "REAL_SETS": "",
         "REAL_TEST_SET": "",
+        # the real test set measures the project's codebook: shown for that codebook (same bytes) only
+        "CODEBOOK_TEST_SET": str(data / "annotations" / "real_test")
+        if _same_bytes(codebook_path, project_book)
+        else "",
         "RUN_IN_HEADINGS": own("run_in_headings.csv"),
         "GLUED_WORDS": own("glued_words.csv", data / "glued_words.csv"),
         "ACTORS": own("actors.yaml", data / "actors.yaml"),
