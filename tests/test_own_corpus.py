@@ -6,10 +6,12 @@ from __future__ import annotations
 import csv
 import hashlib
 import json
+import re
 import shutil
 import subprocess
 import sys
 from pathlib import Path
+from urllib.parse import unquote
 
 import pandas as pd
 import pytest
@@ -95,6 +97,24 @@ def _project_state() -> dict[str, str]:
     paths = [*sorted((PROJECT / "notebooks").glob("*.ipynb")), *sorted((PROJECT / "data" / "processed").glob("*")),
              *sorted((PROJECT / "figures").glob("*.png"))]
     return {str(p.relative_to(PROJECT)): hashlib.sha256(p.read_bytes()).hexdigest() for p in paths if p.is_file()}
+
+
+def _assert_links_resolve(out: Path, codebook: Path) -> None:
+    """Every relative link of the result notebooks' Markdown leads to a file or folder that exists; the codebook's
+    leads to the run's codebook."""
+    seen_codebook = False
+    for path in sorted((out / "notebooks").glob("*.ipynb")):
+        nb = json.loads(path.read_text(encoding="utf-8"))
+        for cell in nb["cells"]:
+            if cell["cell_type"] != "markdown":
+                continue
+            for target in re.findall(r"\]\(([^)\s#]+)", "".join(cell["source"])):
+                if target.startswith("http"):
+                    continue
+                resolved = (path.parent / unquote(target)).resolve()
+                assert resolved.exists(), (path.name, target)
+                seen_codebook |= resolved == codebook.resolve()
+    assert seen_codebook
 
 
 @pytest.fixture()
@@ -188,6 +208,7 @@ def test_analyse_runs_every_notebook_into_its_own_folder(own_corpus: Path, tmp_p
     )
     assert (out / "figures" / "theme_shares.png").is_file()
     _assert_speaks_only_of_its_corpus(out)
+    _assert_links_resolve(out, codebook)
     # the codebook is the project's (a copy), so its measurement on the real test set is shown, with the commands
     # that check a sample of this corpus
     prose, _ = _notebook_text(out / "notebooks" / "02_code_themes.ipynb")

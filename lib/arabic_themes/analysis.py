@@ -5,7 +5,8 @@
 folder next to the output folder and renames it into place only when every notebook has
 succeeded, so the output folder is either complete or untouched. Cells tagged ``project-corpus``
 (the hand-written reading of the project's own five articles) are left out; every number the
-result notebooks state is computed from the run's own tables. :func:`read_run` reads back the
+result notebooks state is computed from the run's own tables, and their links lead to the files
+the run used (:func:`arabic_themes.relink.relink`). :func:`read_run` reads back the
 record of the inputs a run used (``run.json``).
 """
 
@@ -31,6 +32,7 @@ from arabic_themes.execution import (
     scrub_metadata,
 )
 from arabic_themes.output_folder import OutputFolderError, check_output_folder, claimed, no_interrupt, remove
+from arabic_themes.relink import relink
 from arabic_themes.run_inputs import PROJECT, analysis_parameters, check_inputs
 from arabic_themes.textfiles import MAX_FILE_ENV
 
@@ -180,6 +182,7 @@ def run_analysis(
                 if progress is not None:
                     progress(f"executing {name} …")
                 nb = _prepared(nbformat.read(source / name, as_version=4), parameters)
+                relink(nb, parameters, source=source, out=target / "notebooks", executed=names)
                 try:
                     execute_notebook(
                         nb, work / "notebooks", name=name.split(".")[0], timeout=timeout, progress=progress
