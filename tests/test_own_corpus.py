@@ -209,6 +209,14 @@ def test_analyse_runs_every_notebook_into_its_own_folder(own_corpus: Path, tmp_p
     assert (out / "figures" / "theme_shares.png").is_file()
     _assert_speaks_only_of_its_corpus(out)
     _assert_links_resolve(out, codebook)
+    notes = {}  # each copy says how it was run and with which files
+    for name in executed:
+        notes[name] = "".join(json.loads((out / "notebooks" / name).read_text(encoding="utf-8"))["cells"][1]["source"])
+        assert notes[name].startswith("**This copy was run by `arabic-themes analyse`.**"), name
+    assert "corpus: [`my corpus/`](" in notes["01_load_texts.ipynb"]
+    note = notes["02_code_themes.ipynb"]
+    assert "codebook: [`my codebook.yaml`](../../my%20codebook.yaml) (given)" in note, note
+    assert "reference coding: none" in note and "glued words: [`glued_words.csv`](" in note, note
     # the codebook is the project's (a copy), so its measurement on the real test set is shown, with the commands
     # that check a sample of this corpus
     prose, _ = _notebook_text(out / "notebooks" / "02_code_themes.ipynb")

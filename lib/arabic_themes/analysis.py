@@ -32,7 +32,7 @@ from arabic_themes.execution import (
     scrub_metadata,
 )
 from arabic_themes.output_folder import OutputFolderError, check_output_folder, claimed, no_interrupt, remove
-from arabic_themes.relink import relink
+from arabic_themes.relink import link_to, relink
 from arabic_themes.run_inputs import PROJECT, analysis_parameters, check_inputs
 from arabic_themes.textfiles import MAX_FILE_ENV
 
@@ -75,6 +75,60 @@ def _prepared(nb: Any, parameters: Mapping[str, object]) -> Any:
     )
     nb.cells.insert(at, cell)
     return nb
+
+
+#: The inputs a result notebook names in its note on the run, in this order.
+_INPUTS = {
+    "CORPUS": "corpus",
+    "CODEBOOK": "codebook",
+    "REFERENCE": "reference coding",
+    "CODEBOOK_TEST_SET": "the codebook's real-text test set",
+    "RUN_IN_HEADINGS": "run-in headings",
+    "GLUED_WORDS": "glued words",
+    "ACTORS": "actors",
+    "CUES": "attribution cues",
+    "SPELLING_VARIANTS": "spelling variants",
+    "CLAIMS": "claims",
+    "TIMELINE": "timeline",
+    "GLOSSES": "English glosses",
+}
+
+
+def _run_note(nb: Any, parameters: Mapping[str, str], out: Path) -> Any:
+    """A Markdown cell saying that ``analyse`` ran this copy, and which file it used for each input the
+    notebook declares (the corpus's own, the project's, or one given), linked from ``out``."""
+    import nbformat
+
+    corpus = Path(parameters["CORPUS"]).resolve()
+    declared = _declared(nb)
+    items = []
+    for key, label in _INPUTS.items():
+        if key not in declared:
+            continue
+        value = parameters.get(key, "")
+        if not value:
+            items.append(f"{label}: none")
+            continue
+        path = Path(value).resolve()
+        if key == "CORPUS":
+            items.append(f"{label}: [`{path.name}/`]({link_to(path, out, True)})")
+            continue
+        whose = (
+            "the corpus's"
+            if path.is_relative_to(corpus)
+            else "the project's"
+            if path.is_relative_to(PROJECT)
+            else "given"
+        )
+        items.append(f"{label}: [`{path.name}`]({link_to(path, out, path.is_dir())}) ({whose})")
+    cell = nbformat.v4.new_markdown_cell(
+        "**This copy was run by `arabic-themes analyse`.** The cells about the project's own articles are left out, "
+        "every number is computed from this run, and the links lead to the files it used. Its inputs: "
+        + "; ".join(items)
+        + "."
+    )
+    cell.id = "analyse-run"
+    return cell
 
 
 def _plan(notebooks: Path, *, reference: bool) -> tuple[list[str], list[str]]:
@@ -183,6 +237,7 @@ def run_analysis(
                     progress(f"executing {name} …")
                 nb = _prepared(nbformat.read(source / name, as_version=4), parameters)
                 relink(nb, parameters, source=source, out=target / "notebooks", executed=names)
+                nb.cells.insert(1, _run_note(nb, parameters, target / "notebooks"))
                 try:
                     execute_notebook(
                         nb, work / "notebooks", name=name.split(".")[0], timeout=timeout, progress=progress

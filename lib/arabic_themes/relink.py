@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import quote, unquote
 
-__all__ = ["parameter_defaults", "relink"]
+__all__ = ["link_to", "parameter_defaults", "relink"]
 
 #: A Markdown link's target: ``](target)`` or ``](<target>)``, an optional ``#anchor`` kept apart.
 _LINK = re.compile(r"\]\((<[^>\n]*>|[^)\s]+)\)")
@@ -39,7 +39,8 @@ def parameter_defaults(nb: Any) -> dict[str, str]:
     return {}
 
 
-def _as_link(path: Path, start: Path, folder: bool) -> str:
+def link_to(path: Path, start: Path, folder: bool = False) -> str:
+    """A Markdown link target for ``path`` seen from ``start``: relative where it can be, URL-quoted."""
     try:
         text = os.path.relpath(path, start)
     except ValueError:  # another drive (Windows): no relative path
@@ -82,9 +83,9 @@ def relink(nb: Any, parameters: Mapping[str, object], *, source: Path, out: Path
         target = (source / unquote(path)).resolve()
         for before, after in moves:
             if target == before or target.is_relative_to(before):
-                return f"]({_as_link(after / target.relative_to(before), out, folder)}{hash_}{anchor})"
+                return f"]({link_to(after / target.relative_to(before), out, folder)}{hash_}{anchor})"
         if target.exists():
-            return f"]({_as_link(target, out, folder)}{hash_}{anchor})"
+            return f"]({link_to(target, out, folder)}{hash_}{anchor})"
         return match.group(0)
 
     for cell in nb.cells:
