@@ -364,3 +364,20 @@ themes:
       - id: talks
         any: ["{قال|قالت}", "محادث*", "ضبط النفس"]
 """
+
+
+def test_what_the_kernel_process_writes_shows_only_when_a_notebook_fails(corpus: Path, tmp_path: Path) -> None:
+    """A kernel's own writes to its standard error (a C library's note at shutdown, say) are not printed after a run
+    that succeeded; when the kernel dies they are, beside the one-line error."""
+    folder = tmp_path / "nbs"
+    note = "import os, atexit\natexit.register(os.write, 2, b'a note at shutdown\\n')"
+    _notebook(folder, "01_noisy.ipynb", note)
+    command = [sys.executable, "-m", "arabic_themes.cli", "analyse", str(corpus)]
+    run = subprocess.run([*command, str(tmp_path / "a"), "--notebooks", str(folder)], capture_output=True, text=True)
+    assert run.returncode == 0, run.stderr
+    assert "a note at shutdown" not in run.stderr
+    _notebook(folder, "02_dies.ipynb", "import os\nos.write(2, b'about to die\\n')\nos._exit(3)")
+    run = subprocess.run([*command, str(tmp_path / "b"), "--notebooks", str(folder)], capture_output=True, text=True)
+    assert run.returncode == 2
+    assert "02_dies: the kernel process wrote: " in run.stderr and "about to die" in run.stderr
+    assert run.stderr.splitlines()[-1].startswith("error: 02_dies.ipynb failed")

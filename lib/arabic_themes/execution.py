@@ -129,9 +129,21 @@ def _execute(nb: Any, cwd: Path, *, name: str, timeout: int, progress: Progress 
             on_cell_start=on_cell_start,
         )
         kernel.client = client
+        # what the kernel process itself writes to standard error (not a cell's output, which comes over the
+        # sockets) goes to a file, shown only when the notebook fails: a kernel's C library may print a note
+        # while it shuts down after a successful run (libzmq's "Assertion failed: pfd.revents & POLLIN")
+        log_path = Path(sockets) / "kernel-stderr.log"
+        log = log_path.open("wb")
         try:
-            client.execute(cleanup_kc=True)
+            client.execute(cleanup_kc=True, stderr=log)
+        except BaseException:
+            log.flush()
+            said = log_path.read_text(encoding="utf-8", errors="replace").strip()
+            if said and progress is not None:
+                progress(f"  {name}: the kernel process wrote: " + " | ".join(said.splitlines()[-10:]))
+            raise
         finally:
+            log.close()
             kernel.client = None
             # nbclient registers a clean-up at exit and forgets it when its own clean-up fails (a kernel
             # killed by Ctrl-C): it would print a traceback when the program ends
