@@ -136,7 +136,7 @@ def _execute(nb: Any, cwd: Path, *, name: str, timeout: int, progress: Progress 
         log = log_path.open("wb")
         try:
             client.execute(cleanup_kc=True, stderr=log)
-        except BaseException:
+        except Exception:  # a failure, not Ctrl-C (whose kernel was killed on purpose)
             log.flush()
             said = log_path.read_text(encoding="utf-8", errors="replace").strip()
             if said and progress is not None:
