@@ -343,7 +343,7 @@ def test_any_corpus_any_codebook_and_the_notebooks_speak_only_of_the_run(real_te
     prose, _ = _notebook_text(out / "notebooks" / "02_code_themes.ipynb")
     n, k = len(coded), int(coded["diplomacy"].sum())
     assert f"Of the {n} units, the coder marks *Diplomacy* in {k} ({round(100 * k / n)} %)" in prose  # computed
-    assert "no measurement of this codebook on hand-coded text it was never revised on is known here" in prose
+    assert "no measurement of this codebook on independently coded text it was never revised on is known here" in prose
     assert (out / "figures" / "theme_shares.png").is_file() and (out / "run.json").is_file()
     assert _project_state() == before
 

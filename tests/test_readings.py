@@ -379,7 +379,7 @@ def test_trust_reading_states_the_codebook_s_real_text_scores_and_which_counts_a
 def test_trust_reading_without_a_measurement_or_with_a_hand_coding() -> None:
     paths = {"coded": "../data/processed/coded_sentences.csv", "corpus": "../data/raw", "codebook": "../data/c.yaml"}
     text = readings.reading_trust(None, THEMES, **paths)
-    assert "no measurement of this codebook on hand-coded text it was never revised on is known here" in text
+    assert "no measurement of this codebook on independently coded text it was never revised on is known here" in text
     assert "F1" not in text and "--corpus data/raw --codebook data/c.yaml" in text
     text = readings.reading_trust(_check((0.9, 0.81)), THEMES, **paths, has_reference=True)
     assert "F1 0.80 or more there: *Economy* and *Diplomacy*; read their counts as measured." in text

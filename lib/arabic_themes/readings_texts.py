@@ -168,19 +168,20 @@ def reading_trust(
 ) -> str:
     """How far the counts of this run can be trusted, and how to measure it on this corpus.
 
-    ``check`` is the codebook scored on hand-coded real pieces its revisions never read (the ``"real test set"``
-    rows of :func:`arabic_themes.score_real_sets`), or ``None`` when no such measurement belongs to this codebook.
+    ``check`` is the codebook scored on independently coded real pieces its revisions never read (the ``"real test
+    set"`` rows of :func:`arabic_themes.score_real_sets`), or ``None`` when no such measurement belongs to it.
     ``coded``, ``corpus`` and ``codebook`` are the run's paths, written into the commands that check a sample.
     """
     text = "**How far to trust these counts.** The counts above are the coder's"
     if check is None or not len(check):
-        text += "; no measurement of this codebook on hand-coded text it was never revised on is known here."
+        text += "; no measurement of this codebook on independently coded text it was never revised on is known here."
     else:
         labels = {t.id: t for t in themes}
         pieces, units = int(check["pieces"].iloc[0]), int(check["n"].iloc[0])
         text += (
             f". This codebook was measured on {_plural(pieces, 'real published Arabic piece')} ({_n(units)} units) "
-            "that its revisions never read, each unit coded by hand from the theme definitions (F1 with a 95 % "
+            "that its revisions never read, each unit coded from the theme definitions by coders who had not seen the "
+            "coder's output (F1 with a 95 % "
             "interval that resamples pieces):\n\n"
         )
         text += "\n".join(
