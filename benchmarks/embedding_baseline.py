@@ -44,6 +44,7 @@ from sklearn.model_selection import GroupKFold
 from arabic_themes import code_real_set, load_codebook, load_real_set
 from arabic_themes.learned import text_features
 from arabic_themes.learned_training import training_units
+from arabic_themes.validation import table_metrics
 
 ROOT = Path(__file__).resolve().parents[1]
 DATA = ROOT / "data"
@@ -140,8 +141,9 @@ def scores(truth: pd.DataFrame, coded: pd.DataFrame) -> dict[str, tuple[float, f
     out = {}
     for theme in truth.columns:
         y, p = truth[theme].to_numpy(dtype=bool), coded[theme].to_numpy(dtype=bool)
-        tp, fp, fn = int((y & p).sum()), int((~y & p).sum()), int((y & ~p).sum())
-        out[theme] = (2 * tp / max(2 * tp + fp + fn, 1), tp / max(tp + fp, 1), tp / max(tp + fn, 1))
+        cells = [np.array([(a & b).sum()]) for a, b in ((y, p), (~y, p), (y, ~p), (~y, ~p))]
+        metrics = table_metrics(*cells)  # the package's own agreement arithmetic
+        out[theme] = (float(metrics["f1"][0]), float(metrics["precision"][0]), float(metrics["recall"][0]))
     return out
 
 
